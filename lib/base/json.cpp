@@ -1,0 +1,33 @@
+#include "base/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace base {
+
+Result<Json> parse_json(std::string_view text) {
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() carries "[json.exception.parse_error.101] parse error at line 1, column 7: ..."
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    return invalid("The body is not valid JSON: " +
+                   (pos == std::string::npos ? what : what.substr(pos + 2)));
+  }
+}
+
+std::string dump_compact(const Json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string dump_pretty(const Json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::string> prettify(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (!parsed) return std::move(parsed).error();
+  return dump_pretty(*parsed);
+}
+
+}  // namespace base

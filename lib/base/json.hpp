@@ -1,0 +1,26 @@
+#pragma once
+// The JSON type of the project (nlohmann::json) without pulling the full header into every
+// translation unit. Include <nlohmann/json.hpp> only in .cpp files that build or walk JSON.
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace base {
+
+using Json = nlohmann::json;
+
+// Parses text as JSON. Errors: ErrorCode::invalid with the parser's position and reason.
+Result<Json> parse_json(std::string_view text);
+
+// Compact serialisation (no spaces), UTF-8; invalid UTF-8 is replaced rather than throwing.
+std::string dump_compact(const Json& j);
+
+// Pretty serialisation with two-space indentation.
+std::string dump_pretty(const Json& j);
+
+// Re-indents compact JSON text for `_pretty=true`. Errors if text is not JSON.
+Result<std::string> prettify(std::string_view text);
+
+}  // namespace base

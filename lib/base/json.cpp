@@ -7,7 +7,7 @@ namespace base {
 Result<Json> parse_json(std::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::ordered_json::parse_error& e) {
     // e.what() carries "[json.exception.parse_error.101] parse error at line 1, column 7: ..."
     std::string what = e.what();
     auto pos = what.find("] ");
@@ -17,11 +17,11 @@ Result<Json> parse_json(std::string_view text) {
 }
 
 std::string dump_compact(const Json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string dump_pretty(const Json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Result<std::string> prettify(std::string_view text) {

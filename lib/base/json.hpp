@@ -9,7 +9,8 @@
 
 namespace base {
 
-using Json = nlohmann::json;
+// ordered_json keeps members in the order written, so stored resources keep "resourceType" first.
+using Json = nlohmann::ordered_json;
 
 // Parses text as JSON. Errors: ErrorCode::invalid with the parser's position and reason.
 Result<Json> parse_json(std::string_view text);

@@ -1,0 +1,141 @@
+// fhir-serve: the FHIR R4 server. Reads like a table of contents: options, data directory,
+// services, TLS, listen, shut down gracefully on SIGTERM/SIGINT.
+#include <httplib.h>
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "audit/api_log.hpp"
+#include "http_adapter.hpp"
+#include "logging.hpp"
+#include "options.hpp"
+#include "rest/router.hpp"
+#include "store/data_dir.hpp"
+#include "store/resource_store.hpp"
+#include "store/settings.hpp"
+#include "tls.hpp"
+
+namespace {
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Blocks SIGTERM/SIGINT in every thread; a dedicated thread waits for them and stops the server.
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  serve::Options opt;
+  if (auto code = serve::parse_options(argc, argv, opt)) return *code;
+  serve::setup_logging(opt.log_format, opt.log_level);
+  const sigset_t signals = block_shutdown_signals();
+
+  if (opt.insecure_http && !is_loopback(opt.host)) {
+    std::cerr << "fhir-serve: --insecure-http is allowed only on a loopback address (127.0.0.1, ::1, localhost), "
+                 "not \"" << opt.host << "\"\n";
+    return 2;
+  }
+
+  auto db = store::open_data_dir(opt.data_dir);
+  if (!db) {
+    serve::log_error("cannot open data directory: " + db.error().message);
+    return 1;
+  }
+  store::ResourceStore resources(**db);
+  store::SettingsStore settings(**db);
+  store::SettingsCache settings_cache(settings, std::chrono::milliseconds(1000));
+  audit::ApiLog api_log(**db);
+
+  rest::Services services;
+  services.resources = &resources;
+  services.settings = &settings;
+  services.settings_cache = &settings_cache;
+  services.api_log = &api_log;
+  services.max_body_bytes = opt.max_body;
+  services.log_error = [](std::string_view m) { serve::log_error(m); };
+  rest::Router router(services);
+
+  std::unique_ptr<httplib::Server> server;
+  if (opt.insecure_http) {
+    server = std::make_unique<httplib::Server>();
+  } else {
+    serve::TlsFiles files{opt.cert, opt.key};
+    if (opt.dev) {
+      auto dev = serve::ensure_dev_certificate(opt.data_dir);
+      if (!dev) {
+        serve::log_error(dev.error().message);
+        return 1;
+      }
+      if (files.cert == opt.data_dir / "tls" / "cert.pem") files = *dev;
+    }
+    std::string tls_error;
+    auto https = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+      return serve::configure_server_context(ctx, files, tls_error);
+    });
+    if (!https->is_valid()) {
+      serve::log_error("TLS is not usable: " + tls_error +
+                       " (start with --dev for a development certificate, or pass --cert and --key)");
+      return 1;
+    }
+    server = std::move(https);
+  }
+
+  serve::AdapterConfig adapter;
+  adapter.threads = opt.threads;
+  adapter.keep_alive_timeout = opt.keep_alive_timeout;
+  adapter.max_body = opt.max_body;
+  adapter.scheme = opt.insecure_http ? "http" : "https";
+  adapter.on_request = [](const std::string& method, const std::string& path, int status, long long us) {
+    if (status >= 500) {
+      serve::log_warn(method + " " + path + " -> " + std::to_string(status));
+    } else {
+      serve::log_debug(method + " " + path + " -> " + std::to_string(status) + " in " + std::to_string(us) + "us");
+    }
+  };
+  serve::mount_router(*server, router, adapter);
+
+  int port = opt.port;
+  if (port == 0) {
+    port = server->bind_to_any_port(opt.host);  // --listen HOST:0: the kernel picks (tests use it)
+  } else if (!server->bind_to_port(opt.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    serve::log_error("cannot listen on " + opt.listen + " (address in use or not permitted)");
+    return 1;
+  }
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    serve::log_info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                    "; finishing in-flight requests");
+    server->stop();
+  });
+  serve::log_info(std::string("fhir-serve listening on ") + adapter.scheme + "://" + opt.host + ":" +
+                  std::to_string(port) +
+                  " (FHIR base /r4, data dir " + opt.data_dir.string() + ")");
+  const bool ok = server->listen_after_bind();
+  if (stopper.joinable()) {
+    if (ok) {
+      stopper.join();
+    } else {
+      pthread_kill(stopper.native_handle(), SIGTERM);
+      stopper.join();
+    }
+  }
+  api_log.flush();
+  serve::log_info("fhir-serve stopped");
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,78 @@
+#include "audit/api_log.hpp"
+
+namespace audit {
+
+ApiLog::ApiLog(sql::Database& db, std::size_t max_queue) : db_(db), max_queue_(max_queue) {
+  worker_ = std::thread([this] { run(); });
+}
+
+ApiLog::~ApiLog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void ApiLog::record(ApiLogEntry entry) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= max_queue_) {
+      dropped_.fetch_add(1);
+      return;
+    }
+    queue_.push_back(std::move(entry));
+    ++enqueued_;
+  }
+  cv_.notify_one();
+}
+
+void ApiLog::flush() {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = enqueued_;
+  flushed_cv_.wait(lock, [&] { return written_ >= target; });
+}
+
+void ApiLog::run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    std::deque<ApiLogEntry> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    const auto n = batch.size();
+    write_batch(batch);
+    lock.lock();
+    written_ += n;
+    flushed_cv_.notify_all();
+  }
+}
+
+void ApiLog::write_batch(std::deque<ApiLogEntry>& batch) {
+  auto conn = db_.writer();
+  if (!conn) {
+    write_errors_.fetch_add(batch.size());
+    return;
+  }
+  sql::Transaction tx(**conn);
+  if (!tx.begin_status().ok()) {
+    write_errors_.fetch_add(batch.size());
+    return;
+  }
+  for (const auto& e : batch) {
+    sql::Query q(**conn,
+                 "INSERT INTO api_log (at, method, route, path, status, duration_us, client_id, user_id, "
+                 "patient_id, ip, request_body, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind_all(e.at_us, e.method, e.route, e.path, e.status, e.duration_us);
+    for (const std::string* s : {&e.client_id, &e.user_id, &e.patient_id, &e.ip, &e.request_body,
+                                 &e.response_body}) {
+      if (s->empty()) q.bind_null(); else q.bind(*s);
+    }
+    if (!q.run().ok()) write_errors_.fetch_add(1);
+  }
+  if (!tx.commit().ok()) write_errors_.fetch_add(batch.size());
+}
+
+}  // namespace audit

@@ -1,0 +1,30 @@
+#pragma once
+// Everything a request handler may use, built once by the app's main and passed down explicitly.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace store {
+class ResourceStore;
+class SettingsStore;
+class SettingsCache;
+}  // namespace store
+namespace audit {
+class ApiLog;
+}
+
+namespace rest {
+
+struct Services {
+  store::ResourceStore* resources = nullptr;
+  store::SettingsStore* settings = nullptr;
+  store::SettingsCache* settings_cache = nullptr;
+  audit::ApiLog* api_log = nullptr;  // null: requests are not recorded
+  std::size_t max_body_bytes = 16 * 1024 * 1024;
+  std::string software_version = "0.1.0";
+  // Receives internal errors (the detail the client does not see). Never given tokens or PHI.
+  std::function<void(std::string_view)> log_error;
+};
+
+}  // namespace rest

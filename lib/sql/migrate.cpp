@@ -1,0 +1,47 @@
+#include "sql/migrate.hpp"
+
+#include <string>
+
+#include "base/fhir_time.hpp"
+
+namespace sql {
+
+base::Status migrate(Connection& conn, std::span<const Migration> migrations) {
+  if (auto s = conn.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  std::int64_t current = 0;
+  {
+    Query q(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    auto row = q.step();
+    if (!row) return std::move(row).error();
+    current = q.int_at(0);
+  }
+  const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    return base::make_error(base::ErrorCode::conflict,
+                            "the database schema (version " + std::to_string(current) +
+                                ") is newer than this program knows (" + std::to_string(newest) +
+                                "); upgrade the program");
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    Transaction tx(conn);
+    if (auto s = tx.begin_status(); !s.ok()) return s;
+    if (auto s = conn.exec(m.sql); !s.ok()) {
+      return base::internal_error("migration " + std::string(m.name) + " failed: " + s.error().message);
+    }
+    Query ins(conn,
+              "INSERT INTO schema_migrations(version, name, applied_at) "
+              "VALUES (?, ?, ?)");
+    ins.bind_all(static_cast<std::int64_t>(m.version), m.name, base::format_instant(base::now_us()));
+    if (auto s = ins.run(); !s.ok()) return s;
+    if (auto s = tx.commit(); !s.ok()) return s;
+  }
+  return {};
+}
+
+}  // namespace sql

@@ -1,0 +1,301 @@
+#include "store/resource_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "base/fhir_time.hpp"
+#include "base/uuid.hpp"
+
+namespace store {
+namespace {
+
+struct Current {
+  std::int64_t rid = 0;
+  std::int64_t version = 0;
+  std::int64_t last_updated_us = 0;
+  bool deleted = false;
+};
+
+base::Result<std::optional<Current>> find_current(sql::Connection& conn, std::string_view type,
+                                                  std::string_view id) {
+  sql::Query q(conn, "SELECT rid, version, last_updated, deleted FROM resources WHERE type = ? AND id = ?");
+  q.bind_all(type, id);
+  FHIR_TRY(bool row, q.step());
+  if (!row) return std::optional<Current>{};
+  return std::optional<Current>(Current{q.int_at(0), q.int_at(1), q.int_at(2), q.int_at(3) != 0});
+}
+
+base::Error gone_error(std::string_view type, std::string_view id, std::int64_t version,
+                       std::int64_t when_us) {
+  return base::make_error(base::ErrorCode::gone, std::string(type) + "/" + std::string(id) +
+                                                     " was deleted (version " + std::to_string(version) +
+                                                     ", " + base::format_instant(when_us) + ")");
+}
+
+base::Error missing_error(std::string_view type, std::string_view id) {
+  return base::not_found(std::string(type) + "/" + std::string(id) + " is not known");
+}
+
+base::Error version_mismatch(std::int64_t expected, std::int64_t actual) {
+  return base::make_error(base::ErrorCode::precondition_failed,
+                          "If-Match asked for version " + std::to_string(expected) +
+                              " but the current version is " + std::to_string(actual));
+}
+
+}  // namespace
+
+base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::string_view id,
+                                               base::Json* resource, const char* method) {
+  FHIR_TRY(auto current, find_current(conn_, type, id));
+  const bool is_delete = resource == nullptr;
+  WriteResult out;
+  out.resource.type = std::string(type);
+  out.resource.id = std::string(id);
+  out.resource.version = current ? current->version + 1 : 1;
+  out.resource.last_updated_us = now_us_;
+  out.resource.deleted = is_delete;
+  out.created = !current || current->deleted;
+
+  if (!is_delete) {
+    base::Json& r = *resource;
+    // Keep resourceType first and id second, whatever order the client sent.
+    base::Json stamped = base::Json::object();
+    stamped["resourceType"] = std::string(type);
+    stamped["id"] = std::string(id);
+    base::Json& meta = stamped["meta"];
+    if (auto m = r.find("meta"); m != r.end() && m->is_object()) meta = std::move(*m);
+    if (!meta.is_object()) meta = base::Json::object();
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (it.key() == "resourceType" || it.key() == "id" || it.key() == "meta") continue;
+      stamped[it.key()] = std::move(it.value());
+    }
+    meta["versionId"] = std::to_string(out.resource.version);
+    meta["lastUpdated"] = base::format_instant(now_us_);
+    out.resource.json = base::dump_compact(stamped);
+  }
+
+  std::int64_t rid = 0;
+  if (current) {
+    rid = current->rid;
+    sql::Query q(conn_,
+                 "UPDATE resources SET version = ?, last_updated = ?, deleted = ?, json = ? WHERE rid = ?");
+    q.bind_all(out.resource.version, now_us_, static_cast<std::int64_t>(is_delete ? 1 : 0));
+    if (is_delete) q.bind_null(); else q.bind(out.resource.json);
+    q.bind(rid);
+    FHIR_CHECK(q.run());
+  } else {
+    sql::Query q(conn_,
+                 "INSERT INTO resources (type, id, version, last_updated, deleted, json) "
+                 "VALUES (?, ?, ?, ?, 0, ?) RETURNING rid");
+    q.bind_all(type, id, out.resource.version, now_us_, out.resource.json);
+    FHIR_TRY(bool row, q.step());
+    if (!row) return base::internal_error("insert returned no rid");
+    rid = q.int_at(0);
+  }
+  {
+    sql::Query q(conn_,
+                 "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind_all(rid, type, id, out.resource.version, now_us_, method);
+    if (is_delete) q.bind_null(); else q.bind(out.resource.json);
+    FHIR_CHECK(q.run());
+  }
+  for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource));
+  return out;
+}
+
+base::Result<WriteResult> WriteTx::create(std::string_view type, base::Json resource,
+                                          std::string_view id) {
+  if (id.empty()) return put_version(type, base::new_uuid(), &resource, "POST");
+  FHIR_TRY(auto current, find_current(conn_, type, id));
+  if (current) {
+    return base::make_error(base::ErrorCode::conflict,
+                            std::string(type) + "/" + std::string(id) + " already exists");
+  }
+  return put_version(type, id, &resource, "POST");
+}
+
+base::Result<WriteResult> WriteTx::update(std::string_view type, std::string_view id,
+                                          base::Json resource, std::optional<std::int64_t> if_match) {
+  if (if_match) {
+    FHIR_TRY(auto current, find_current(conn_, type, id));
+    if (!current || current->deleted) {
+      return base::make_error(base::ErrorCode::precondition_failed,
+                              "If-Match was given but " + std::string(type) + "/" + std::string(id) +
+                                  " has no current version");
+    }
+    if (current->version != *if_match) return version_mismatch(*if_match, current->version);
+  }
+  return put_version(type, id, &resource, "PUT");
+}
+
+base::Result<WriteResult> WriteTx::remove(std::string_view type, std::string_view id,
+                                          std::optional<std::int64_t> if_match) {
+  FHIR_TRY(auto current, find_current(conn_, type, id));
+  if (if_match && (!current || current->deleted || current->version != *if_match)) {
+    return version_mismatch(*if_match, current && !current->deleted ? current->version : 0);
+  }
+  if (!current || current->deleted) {
+    WriteResult nothing;
+    nothing.resource.type = std::string(type);
+    nothing.resource.id = std::string(id);
+    nothing.resource.deleted = true;
+    if (current) {
+      nothing.resource.version = current->version;
+      nothing.resource.last_updated_us = current->last_updated_us;
+    }
+    nothing.changed = false;
+    return nothing;
+  }
+  auto r = put_version(type, id, nullptr, "DELETE");
+  if (r) r->created = false;
+  return r;
+}
+
+namespace {
+
+base::Result<StoredResource> read_current(sql::Connection& conn, std::string_view type,
+                                          std::string_view id) {
+  sql::Query q(conn,
+               "SELECT version, last_updated, deleted, json FROM resources WHERE type = ? AND id = ?");
+  q.bind_all(type, id);
+  FHIR_TRY(bool row, q.step());
+  if (!row) return missing_error(type, id);
+  StoredResource r;
+  r.type = std::string(type);
+  r.id = std::string(id);
+  r.version = q.int_at(0);
+  r.last_updated_us = q.int_at(1);
+  r.deleted = q.int_at(2) != 0;
+  if (r.deleted) return gone_error(type, id, r.version, r.last_updated_us);
+  r.json = q.string_at(3);
+  return r;
+}
+
+}  // namespace
+
+base::Result<StoredResource> WriteTx::read(std::string_view type, std::string_view id) {
+  return read_current(conn_, type, id);
+}
+
+base::Result<StoredResource> ResourceStore::read(std::string_view type, std::string_view id) const {
+  FHIR_TRY(auto conn, db_.reader());
+  return read_current(*conn, type, id);
+}
+
+base::Result<StoredResource> ResourceStore::vread(std::string_view type, std::string_view id,
+                                                  std::int64_t version) const {
+  FHIR_TRY(auto conn, db_.reader());
+  sql::Query q(*conn,
+               "SELECT last_updated, method, json FROM resource_history "
+               "WHERE type = ? AND id = ? AND version = ?");
+  q.bind_all(type, id, version);
+  FHIR_TRY(bool row, q.step());
+  if (!row) {
+    return base::not_found(std::string(type) + "/" + std::string(id) + " has no version " +
+                           std::to_string(version));
+  }
+  StoredResource r;
+  r.type = std::string(type);
+  r.id = std::string(id);
+  r.version = version;
+  r.last_updated_us = q.int_at(0);
+  if (q.text_at(1) == "DELETE") return gone_error(type, id, version, r.last_updated_us);
+  r.json = q.string_at(2);
+  return r;
+}
+
+base::Result<HistoryPage> ResourceStore::history(const HistoryQuery& query) const {
+  FHIR_TRY(auto conn, db_.reader());
+  if (query.id) {
+    FHIR_TRY(auto current, find_current(*conn, *query.type, *query.id));
+    if (!current) return missing_error(*query.type, *query.id);
+  }
+  // One statement shape per level keeps every value bound and every plan indexed.
+  std::string where = " WHERE 1 = 1";
+  if (query.type) where += " AND type = ?";
+  if (query.id) where += " AND id = ?";
+  if (query.since_us) where += " AND last_updated >= ?";
+  auto bind_filters = [&](sql::Query& q) {
+    if (query.type) q.bind(*query.type);
+    if (query.id) q.bind(*query.id);
+    if (query.since_us) q.bind(*query.since_us);
+  };
+
+  HistoryPage page;
+  {
+    sql::Query q(*conn, "SELECT COUNT(*) FROM resource_history" + where);
+    bind_filters(q);
+    FHIR_TRY(bool row, q.step());
+    if (row) page.total = q.int_at(0);
+  }
+  std::string sql =
+      "SELECT seq, type, id, version, last_updated, method, json FROM resource_history" + where;
+  if (query.before_seq) sql += " AND seq < ?";
+  sql += " ORDER BY seq DESC LIMIT ?";
+  sql::Query q(*conn, sql);
+  bind_filters(q);
+  if (query.before_seq) q.bind(*query.before_seq);
+  q.bind(static_cast<std::int64_t>(query.count) + 1);
+  while (true) {
+    FHIR_TRY(bool row, q.step());
+    if (!row) break;
+    if (static_cast<int>(page.entries.size()) == query.count) {
+      page.next_cursor = page.entries.back().seq;
+      break;
+    }
+    HistoryEntry e;
+    e.seq = q.int_at(0);
+    e.resource.type = q.string_at(1);
+    e.resource.id = q.string_at(2);
+    e.resource.version = q.int_at(3);
+    e.resource.last_updated_us = q.int_at(4);
+    e.method = q.string_at(5);
+    e.resource.deleted = e.method == "DELETE";
+    if (!e.resource.deleted) e.resource.json = q.string_at(6);
+    page.entries.push_back(std::move(e));
+  }
+  return page;
+}
+
+base::Status ResourceStore::write(const std::function<base::Status(WriteTx&)>& fn) {
+  FHIR_TRY(auto conn, db_.writer());
+  sql::Transaction tx(*conn);
+  FHIR_CHECK(tx.begin_status());
+  WriteTx wtx(*conn, hooks_, base::now_us());
+  FHIR_CHECK(fn(wtx));
+  return tx.commit();
+}
+
+base::Result<WriteResult> ResourceStore::create(std::string_view type, base::Json resource) {
+  std::optional<WriteResult> out;
+  FHIR_CHECK(write([&](WriteTx& tx) -> base::Status {
+    FHIR_TRY(auto r, tx.create(type, std::move(resource)));
+    out = std::move(r);
+    return {};
+  }));
+  return std::move(*out);
+}
+
+base::Result<WriteResult> ResourceStore::update(std::string_view type, std::string_view id,
+                                                base::Json resource, std::optional<std::int64_t> if_match) {
+  std::optional<WriteResult> out;
+  FHIR_CHECK(write([&](WriteTx& tx) -> base::Status {
+    FHIR_TRY(auto r, tx.update(type, id, std::move(resource), if_match));
+    out = std::move(r);
+    return {};
+  }));
+  return std::move(*out);
+}
+
+base::Result<WriteResult> ResourceStore::remove(std::string_view type, std::string_view id,
+                                                std::optional<std::int64_t> if_match) {
+  std::optional<WriteResult> out;
+  FHIR_CHECK(write([&](WriteTx& tx) -> base::Status {
+    FHIR_TRY(auto r, tx.remove(type, id, if_match));
+    out = std::move(r);
+    return {};
+  }));
+  return std::move(*out);
+}
+
+}  // namespace store

@@ -1,0 +1,123 @@
+#pragma once
+// ResourceStore: every R4 resource type, current version + full history, over sql::Database.
+// Reads hand back the stored JSON bytes unchanged; writes stamp id, meta.versionId and
+// meta.lastUpdated and store the compact serialisation.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "sql/database.hpp"
+
+namespace store {
+
+struct StoredResource {
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;
+  std::int64_t last_updated_us = 0;
+  bool deleted = false;
+  std::string json;  // the stored bytes; empty for a deletion
+};
+
+struct WriteResult {
+  StoredResource resource;
+  bool created = false;  // this write created the resource (HTTP 201)
+  bool changed = true;   // false when a delete found nothing to delete
+};
+
+struct HistoryEntry {
+  StoredResource resource;
+  std::int64_t seq = 0;
+  std::string method;  // POST | PUT | DELETE
+};
+
+struct HistoryQuery {
+  std::optional<std::string> type;        // type-level history
+  std::optional<std::string> id;          // instance-level history (needs type)
+  std::optional<std::int64_t> since_us;   // _since: versions written at or after this time
+  std::optional<std::int64_t> before_seq; // paging cursor: entries older than this seq
+  int count = 50;
+};
+
+struct HistoryPage {
+  std::vector<HistoryEntry> entries;       // newest first
+  std::optional<std::int64_t> next_cursor; // before_seq for the next page, when there is one
+  std::int64_t total = 0;                  // matching versions in all pages
+};
+
+// Runs inside the write transaction after every create/update/delete (search indexing, Group
+// maintenance, ...). An error aborts the whole transaction.
+class WriteHook {
+ public:
+  virtual ~WriteHook() = default;
+  virtual base::Status on_write(sql::Connection& conn, std::int64_t rid,
+                                const StoredResource& resource) = 0;
+};
+
+// Writes inside one SQL transaction (see ResourceStore::write). Errors:
+// not_found / gone for reads; precondition_failed when if_match differs from the current
+// version; conflict when the database refuses (e.g. a concurrent unique id).
+class WriteTx {
+ public:
+  WriteTx(sql::Connection& conn, const std::vector<WriteHook*>& hooks, std::int64_t now_us)
+      : conn_(conn), hooks_(hooks), now_us_(now_us) {}
+
+  // Creates with `id`, or a new UUID when `id` is empty (any id in `resource` is replaced).
+  // Errors: conflict when a resource with that id already exists.
+  base::Result<WriteResult> create(std::string_view type, base::Json resource, std::string_view id = {});
+  // Updates, or creates with the client's id when it does not exist (created=true).
+  base::Result<WriteResult> update(std::string_view type, std::string_view id, base::Json resource,
+                                   std::optional<std::int64_t> if_match = std::nullopt);
+  // Deletes (a new version marked deleted). Deleting a missing or deleted resource changes nothing.
+  base::Result<WriteResult> remove(std::string_view type, std::string_view id,
+                                   std::optional<std::int64_t> if_match = std::nullopt);
+  // Reads the current version as this transaction sees it.
+  base::Result<StoredResource> read(std::string_view type, std::string_view id);
+
+ private:
+  base::Result<WriteResult> put_version(std::string_view type, std::string_view id,
+                                        base::Json* resource, const char* method);
+  sql::Connection& conn_;
+  const std::vector<WriteHook*>& hooks_;
+  std::int64_t now_us_;
+};
+
+class ResourceStore {
+ public:
+  explicit ResourceStore(sql::Database& db) : db_(db) {}
+
+  // Adds a hook run inside every write transaction. Call before serving; not thread-safe.
+  void add_hook(WriteHook* hook) { hooks_.push_back(hook); }
+
+  // Current version. Errors: not_found (never existed), gone (deleted; the message says when).
+  base::Result<StoredResource> read(std::string_view type, std::string_view id) const;
+  // One version. Errors: not_found (no such resource or version), gone (that version is a delete).
+  base::Result<StoredResource> vread(std::string_view type, std::string_view id,
+                                     std::int64_t version) const;
+  // History, newest first. Instance history of an unknown resource is not_found.
+  base::Result<HistoryPage> history(const HistoryQuery& query) const;
+
+  // Single writes, each its own transaction.
+  base::Result<WriteResult> create(std::string_view type, base::Json resource);
+  base::Result<WriteResult> update(std::string_view type, std::string_view id, base::Json resource,
+                                   std::optional<std::int64_t> if_match = std::nullopt);
+  base::Result<WriteResult> remove(std::string_view type, std::string_view id,
+                                   std::optional<std::int64_t> if_match = std::nullopt);
+
+  // Runs `fn` in one transaction: all of its writes commit together or none do (fn's error, or a
+  // database error, rolls back). Durable when this returns ok.
+  base::Status write(const std::function<base::Status(WriteTx&)>& fn);
+
+  sql::Database& database() const { return db_; }
+
+ private:
+  sql::Database& db_;
+  std::vector<WriteHook*> hooks_;
+};
+
+}  // namespace store

@@ -61,15 +61,17 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
     base::Json stamped = base::Json::object();
     stamped["resourceType"] = std::string(type);
     stamped["id"] = std::string(id);
-    base::Json& meta = stamped["meta"];
+    // Build meta first: ordered_json stores members in a vector, so a reference into `stamped`
+    // would not survive the insertions below.
+    base::Json meta = base::Json::object();
     if (auto m = r.find("meta"); m != r.end() && m->is_object()) meta = std::move(*m);
-    if (!meta.is_object()) meta = base::Json::object();
+    meta["versionId"] = std::to_string(out.resource.version);
+    meta["lastUpdated"] = base::format_instant(now_us_);
+    stamped["meta"] = std::move(meta);
     for (auto it = r.begin(); it != r.end(); ++it) {
       if (it.key() == "resourceType" || it.key() == "id" || it.key() == "meta") continue;
       stamped[it.key()] = std::move(it.value());
     }
-    meta["versionId"] = std::to_string(out.resource.version);
-    meta["lastUpdated"] = base::format_instant(now_us_);
     out.resource.json = base::dump_compact(stamped);
   }
 

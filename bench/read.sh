@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# bench/read.sh: read throughput and latency of fhir-serve against nginx serving the same bytes.
+#
+# Starts fhir-serve over plain HTTP (--insecure-http) and over HTTPS (--dev) on one temporary data
+# directory, loads N synthetic US Core Patients through transaction Bundles, copies one stored
+# Patient's exact JSON to a file that nginx serves statically (HTTP and HTTPS, same certificate),
+# then runs wrk against all four and prints one table. A benchmark report, not a test: it exits 0
+# unless something failed to run (a server did not start, a load failed, a run got non-2xx answers).
+#
+# Environment (defaults in brackets):
+#   N [1000]             Patients to load; the fhir-serve runs read a random one per request
+#   DURATION [10]        seconds per measured wrk run
+#   CONNECTIONS [64]     connections of the throughput runs
+#   WRK_THREADS [2]      wrk threads of the throughput runs (the latency runs use -t1 -c1)
+#   WARMUP [2]           seconds of discarded wrk run before each measured run (0: none)
+#   BATCH [200]          Patients per transaction Bundle while loading
+#   SERVER_THREADS []    fhir-serve --threads (empty: the server's default)
+#   FHIR_SERVE []        the fhir-serve binary; default build/release/..., else build/bench/...,
+#                        built into build/bench only when neither exists
+#   OUT []               directory to keep the raw wrk outputs, logs and the summary in
+#   KEEP_TMP [0]         1: keep the temp dir (data dir, nginx config, logs) for inspection
+#
+# Needs wrk, nginx and curl: `scripts/deps.sh --bench` installs them (Debian: wrk nginx-light curl).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+N=${N:-1000}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+WARMUP=${WARMUP:-2}
+BATCH=${BATCH:-200}
+SERVER_THREADS=${SERVER_THREADS:-}
+OUT=${OUT:-}
+KEEP_TMP=${KEEP_TMP:-0}
+
+die() {
+  echo "bench/read.sh: $*" >&2
+  exit 1
+}
+note() { echo "bench: $*" >&2; }
+
+for v in N DURATION CONNECTIONS WRK_THREADS WARMUP BATCH; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got \"${!v}\""
+done
+((N >= 1 && DURATION >= 1 && CONNECTIONS >= 1 && WRK_THREADS >= 1 && BATCH >= 1)) ||
+  die "N, DURATION, CONNECTIONS, WRK_THREADS and BATCH must be at least 1"
+((WRK_THREADS <= CONNECTIONS)) || die "WRK_THREADS ($WRK_THREADS) cannot exceed CONNECTIONS ($CONNECTIONS)"
+[[ -z $SERVER_THREADS || $SERVER_THREADS =~ ^[0-9]+$ ]] || die "SERVER_THREADS must be a number"
+
+# --- tools -----------------------------------------------------------------------------------
+NGINX=$(command -v nginx || true)
+[[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[[ -n $NGINX ]] || missing+=(nginx)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  die "missing ${missing[*]}; install with: scripts/deps.sh --bench  (Debian packages wrk nginx-light curl)"
+fi
+
+# --- the binary ------------------------------------------------------------------------------
+if [[ -n ${FHIR_SERVE:-} ]]; then
+  BIN=$FHIR_SERVE
+  [[ -x $BIN ]] || die "FHIR_SERVE=$BIN is not an executable file"
+else
+  BIN=
+  for c in "$root/build/release/apps/fhir-serve/fhir-serve" "$root/build/bench/apps/fhir-serve/fhir-serve"; do
+    if [[ -x $c ]]; then
+      BIN=$c
+      break
+    fi
+  done
+  if [[ -z $BIN ]]; then
+    note "no fhir-serve binary found; building a Release one into build/bench"
+    cmake -S "$root" -B "$root/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFHIR_BUILD_TESTS=OFF >&2
+    cmake --build "$root/build/bench" --target fhir-serve >&2
+    BIN=$root/build/bench/apps/fhir-serve/fhir-serve
+  fi
+fi
+
+# shellcheck source=bench/lib/patients.sh
+source "$here/lib/patients.sh"
+
+# --- temp dir, process tracking, cleanup -----------------------------------------------------
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fhir-bench.XXXXXX")
+pids=()
+
+cleanup() {
+  local rc=$? pid i
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      note "process $pid did not stop on SIGTERM; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $OUT && -d $tmp ]]; then
+    mkdir -p "$OUT"
+    cp "$tmp"/*.log "$tmp"/*.wrk "$tmp"/summary.txt "$OUT"/ 2>/dev/null || true
+  fi
+  if [[ $KEEP_TMP == 1 ]]; then
+    note "kept $tmp"
+  else
+    rm -rf "$tmp"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+data=$tmp/data
+www=$tmp/www
+ngx=$tmp/nginx
+mkdir -p "$www" "$ngx"
+
+# fhir-serve reads FHIR_SERVE_<FLAG> and FHIR_SERVE_CONFIG from the environment; keep a caller's
+# settings (log level, threads, ...) out of the measurement.
+strip_env=()
+while IFS= read -r v; do strip_env+=(-u "$v"); done < <(compgen -e | grep '^FHIR_SERVE_' || true)
+
+# start_fhir NAME ARGS...: starts fhir-serve on 127.0.0.1:0, waits for /healthz = 200.
+# Sets FHIR_PORT and FHIR_PID.
+start_fhir() {
+  local name=$1
+  shift
+  local log=$tmp/fhir-serve-$name.log port='' i scheme=http curl_k=()
+  [[ " $* " == *" --dev "* ]] && scheme=https curl_k=(-k)
+  local threads=()
+  [[ -n $SERVER_THREADS ]] && threads=(--threads "$SERVER_THREADS")
+  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 "${threads[@]}" "$@" >"$log" 2>&1 &
+  FHIR_PID=$!
+  pids+=("$FHIR_PID")
+  for ((i = 0; i < 400; i++)); do
+    kill -0 "$FHIR_PID" 2>/dev/null || die "fhir-serve ($name) exited during start-up: $(tail -5 "$log")"
+    port=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -1)
+    if [[ -n $port ]] &&
+      [[ $(curl -s "${curl_k[@]}" -o /dev/null -w '%{http_code}' "$scheme://127.0.0.1:$port/healthz" || true) == 200 ]]; then
+      FHIR_PORT=$port
+      return 0
+    fi
+    sleep 0.05
+  done
+  die "fhir-serve ($name) did not answer GET /healthz with 200 within 20 s: $(tail -5 "$log")"
+}
+
+# pick_port: a port on 127.0.0.1 nothing listens on now (in REPLY).
+pick_port() {
+  local p try
+  for ((try = 0; try < 200; try++)); do
+    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      REPLY=$p
+      return 0
+    fi
+  done
+  die "cannot find a free port on 127.0.0.1"
+}
+
+# cpu_ticks PID: user+system clock ticks of PID (all its threads) and of its direct children.
+cpu_ticks() {
+  local pid=$1
+  awk -v pid="$pid" '
+    FNR == 1 {
+      line = $0
+      sub(/^[0-9]+ \(.*\) /, "", line)   # drop "pid (comm) ", comm may hold spaces
+      split(line, f, " ")
+      # after the drop, f[1] is state, f[2] ppid, f[12] utime, f[13] stime
+      if (FILENAME == "/proc/" pid "/stat" || f[2] == pid) total += f[12] + f[13]
+      nextfile
+    }
+    END { print total + 0 }' /proc/[0-9]*/stat 2>/dev/null
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# --- 1. fhir-serve, HTTP and HTTPS, one data dir -----------------------------------------------
+start_fhir http --insecure-http
+FHIR_HTTP_PORT=$FHIR_PORT FHIR_HTTP_PID=$FHIR_PID
+start_fhir https --dev
+FHIR_HTTPS_PORT=$FHIR_PORT FHIR_HTTPS_PID=$FHIR_PID
+CERT=$data/tls/cert.pem KEY=$data/tls/key.pem
+[[ -r $CERT && -r $KEY ]] || die "fhir-serve --dev did not write $CERT and $KEY"
+HTTP_BASE=http://127.0.0.1:$FHIR_HTTP_PORT
+HTTPS_BASE=https://127.0.0.1:$FHIR_HTTPS_PORT
+
+# --- 2. load N Patients ------------------------------------------------------------------------
+note "loading $N Patients in transaction Bundles of $BATCH"
+RANDOM=42 # deterministic synthetic data
+load_started=$(date +%s.%N)
+for ((first = 1; first <= N; first += BATCH)); do
+  last=$((first + BATCH - 1))
+  ((last > N)) && last=$N
+  transaction_bundle "$first" "$last" >"$tmp/bundle.json"
+  code=$(curl -sS -o "$tmp/bundle-response.json" -w '%{http_code}' -X POST \
+    -H 'Content-Type: application/fhir+json' -H 'Accept: application/fhir+json' \
+    --data-binary "@$tmp/bundle.json" "$HTTP_BASE/r4") || die "POST /r4 failed (curl)"
+  [[ $code == 200 ]] || die "POST /r4 (Patients $first-$last) answered $code: $(head -c 600 "$tmp/bundle-response.json")"
+  ok=$(grep -o '"status":"20[01][^"]*"' "$tmp/bundle-response.json" | wc -l)
+  ((ok == last - first + 1)) || die "POST /r4 (Patients $first-$last): $ok of $((last - first + 1)) entries succeeded"
+done
+load_seconds=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+rm -f "$tmp/bundle.json" "$tmp/bundle-response.json"
+for ((i = 1; i <= N; i++)); do printf 'bench-pt-%06d\n' "$i"; done >"$tmp/ids.txt"
+
+# --- 3. one stored Patient, exact bytes, for nginx -------------------------------------------------
+SAMPLE_ID=bench-pt-000001
+code=$(curl -sS -o "$www/patient.json" -w '%{http_code}' -H 'Accept: application/fhir+json' \
+  "$HTTP_BASE/r4/Patient/$SAMPLE_ID") || die "GET Patient/$SAMPLE_ID failed (curl)"
+[[ $code == 200 ]] || die "GET Patient/$SAMPLE_ID answered $code"
+code=$(curl -sS -k -o "$tmp/patient-https.json" -w '%{http_code}' -H 'Accept: application/fhir+json' \
+  "$HTTPS_BASE/r4/Patient/$SAMPLE_ID") || die "GET Patient/$SAMPLE_ID over HTTPS failed (curl)"
+[[ $code == 200 ]] && cmp -s "$www/patient.json" "$tmp/patient-https.json" ||
+  die "the HTTPS instance does not return the same Patient/$SAMPLE_ID bytes (status $code)"
+BODY_BYTES=$(wc -c <"$www/patient.json")
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$HTTP_BASE/r4/Patient/bench-pt-$(printf '%06d' "$N")")
+[[ $code == 200 ]] || die "GET Patient/bench-pt-$(printf '%06d' "$N") answered $code; the load is incomplete"
+
+# --- 4. nginx, HTTP and HTTPS ------------------------------------------------------------------
+RANDOM=$$
+pick_port
+NGINX_HTTP_PORT=$REPLY
+pick_port
+NGINX_HTTPS_PORT=$REPLY
+[[ $NGINX_HTTPS_PORT != "$NGINX_HTTP_PORT" ]] || die "picked the same port twice; run again"
+user_line='# (not root: workers run as the invoking user)'
+if [[ $(id -u) -eq 0 ]]; then
+  # As root nginx would switch workers to "nobody", which may not read the temp dir.
+  user_line="user $(id -un) $(id -gn);"
+fi
+sed -e "s|@USER_LINE@|$user_line|" -e "s|@NGINX_DIR@|$ngx|g" -e "s|@WWW_DIR@|$www|g" \
+  -e "s|@HTTP_PORT@|$NGINX_HTTP_PORT|g" -e "s|@HTTPS_PORT@|$NGINX_HTTPS_PORT|g" \
+  -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g" "$here/nginx.conf.tmpl" >"$ngx/nginx.conf"
+"$NGINX" -e "$ngx/error.log" -p "$ngx" -c "$ngx/nginx.conf" >"$tmp/nginx.log" 2>&1 &
+NGINX_PID=$!
+pids+=("$NGINX_PID")
+NGINX_HTTP=http://127.0.0.1:$NGINX_HTTP_PORT
+NGINX_HTTPS=https://127.0.0.1:$NGINX_HTTPS_PORT
+for ((i = 0; ; i++)); do
+  kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(tail -5 "$tmp/nginx.log" "$ngx/error.log" 2>/dev/null)"
+  c1=$(curl -s -o "$tmp/nginx-http.json" -w '%{http_code}' "$NGINX_HTTP/r4/Patient/$SAMPLE_ID" || true)
+  c2=$(curl -s -k -o "$tmp/nginx-https.json" -w '%{http_code}' "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID" || true)
+  [[ $c1 == 200 && $c2 == 200 ]] && break
+  ((i < 200)) || die "nginx did not answer on $NGINX_HTTP and $NGINX_HTTPS: $(tail -5 "$ngx/error.log" 2>/dev/null)"
+  sleep 0.05
+done
+cmp -s "$www/patient.json" "$tmp/nginx-http.json" && cmp -s "$www/patient.json" "$tmp/nginx-https.json" ||
+  die "nginx does not serve the stored bytes"
+ctype=$(curl -s -o /dev/null -w '%{content_type}' "$NGINX_HTTP/r4/Patient/$SAMPLE_ID")
+[[ $ctype == application/fhir+json* ]] || die "nginx answers Content-Type $ctype"
+
+# Response sizes as the clients see them (headers + body), for the report.
+resp_size() { curl -s "${@:2}" -o /dev/null -w '%{size_header}+%{size_download}' "$1"; }
+SIZE_FHIR=$(resp_size "$HTTP_BASE/r4/Patient/$SAMPLE_ID" -H 'Accept: application/fhir+json')
+SIZE_NGINX=$(resp_size "$NGINX_HTTP/r4/Patient/$SAMPLE_ID" -H 'Accept: application/fhir+json')
+TLS_FHIR=$(curl -s -k -o /dev/null -w '%{ssl_version}' "$HTTPS_BASE/healthz" 2>/dev/null || true)
+
+# --- 5. wrk ------------------------------------------------------------------------------------
+LUA=$here/wrk/random-read.lua
+# run NAME SERVER_PID THREADS CONNECTIONS URL [lua]: one warm-up and one measured wrk run.
+# Writes $tmp/NAME.wrk (wrk's output), $tmp/NAME.cpu ("server_ticks wrk_user wrk_sys").
+run() {
+  local name=$1 spid=$2 t=$3 c=$4 url=$5 lua=${6:-} args before after
+  args=(-t"$t" -c"$c" --timeout 5s --latency)
+  local script=()
+  if [[ -n $lua ]]; then script=(-s "$LUA" "$url" -- "$tmp/ids.txt"); else script=("$url"); fi
+  note "wrk $name: -t$t -c$c -d${DURATION}s $url${lua:+ (random id of $N)}"
+  if ((WARMUP > 0)); then
+    wrk "${args[@]}" -d"${WARMUP}s" "${script[@]}" >/dev/null 2>&1 || die "wrk warm-up for $name failed"
+  fi
+  before=$(cpu_ticks "$spid")
+  local TIMEFORMAT='%U %S'
+  { time wrk "${args[@]}" -d"${DURATION}s" "${script[@]}" >"$tmp/$name.wrk" 2>&1; } 2>"$tmp/$name.time" ||
+    die "wrk $name failed: $(cat "$tmp/$name.wrk")"
+  after=$(cpu_ticks "$spid")
+  echo "$((after - before)) $(cat "$tmp/$name.time")" >"$tmp/$name.cpu"
+}
+
+run fhir-http "$FHIR_HTTP_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua
+run nginx-http "$NGINX_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_HTTP/r4/Patient/$SAMPLE_ID"
+run fhir-https "$FHIR_HTTPS_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTPS_BASE/r4/Patient/$SAMPLE_ID" lua
+run nginx-https "$NGINX_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID"
+run fhir-http-c1 "$FHIR_HTTP_PID" 1 1 "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua
+run nginx-http-c1 "$NGINX_PID" 1 1 "$NGINX_HTTP/r4/Patient/$SAMPLE_ID"
+
+# --- 6. report ---------------------------------------------------------------------------------
+# wrk_field FILE rps|p50|p99|avg|errors|non2xx|requests: one figure from a wrk output (times in ms).
+wrk_field() {
+  awk -v want="$2" '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v + 0
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    /^ +Latency / && avg == "" { avg = ms($2) }
+    /^ +50% / { p50 = ms($2) }
+    /^ +99% / { p99 = ms($2) }
+    /Socket errors:/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx responses:/ { non2xx = $NF }
+    / requests in / { requests = $1 }
+    END {
+      if (want == "rps") print rps + 0
+      else if (want == "p50") print p50 + 0
+      else if (want == "p99") print p99 + 0
+      else if (want == "avg") print avg + 0
+      else if (want == "errors") print errors + 0
+      else if (want == "non2xx") print non2xx + 0
+      else if (want == "requests") print requests + 0
+    }' "$1"
+}
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+os=$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || uname -s)
+debian=$(cat /etc/debian_version 2>/dev/null || true)
+nginx_version=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
+wrk_version=$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')
+threads_shown=${SERVER_THREADS:-default}
+
+failed=0
+{
+  echo "fhir-serve read benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine:    $(nproc) CPUs ($cpu_model), $os${debian:+ ($debian)}, Linux $(uname -r)"
+  echo "fhir-serve: $BIN (--threads $threads_shown)"
+  echo "clients:    wrk $wrk_version, $nginx_version; wrk shares the machine with the server"
+  echo "data:       $N Patients (loaded in ${load_seconds}s), stored Patient $BODY_BYTES bytes;" \
+    "response headers+body: fhir-serve $SIZE_FHIR, nginx $SIZE_NGINX; TLS ${TLS_FHIR:-?}"
+  echo "runs:       ${DURATION}s each after a ${WARMUP}s warm-up; fhir-serve reads a random Patient of $N per request," \
+    "nginx one static file"
+  echo
+  printf '%-26s %10s %9s %9s %9s %8s %11s %8s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server CPU" "wrk CPU"
+  for row in "fhir-http|fhir-serve HTTP" "nginx-http|nginx HTTP" "fhir-https|fhir-serve HTTPS" \
+    "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" "nginx-http-c1|nginx HTTP"; do
+    name=${row%%|*} label=${row#*|}
+    f=$tmp/$name.wrk
+    if [[ $name == *-c1 ]]; then label="$label (-t1 -c1)"; else label="$label (-t$WRK_THREADS -c$CONNECTIONS)"; fi
+    read -r sticks wuser wsys <"$tmp/$name.cpu"
+    errs=$(($(wrk_field "$f" errors) + $(wrk_field "$f" non2xx)))
+    (($(wrk_field "$f" non2xx) > 0)) && failed=1
+    awk -v l="$label" -v rps="$(wrk_field "$f" rps)" -v avg="$(wrk_field "$f" avg)" -v p50="$(wrk_field "$f" p50)" \
+      -v p99="$(wrk_field "$f" p99)" -v e="$errs" -v st="$sticks" -v hz="$CLK_TCK" -v wu="$wuser" -v ws="$wsys" \
+      -v d="$DURATION" 'BEGIN {
+        printf "%-26s %10.0f %9.3f %9.3f %9.3f %8d %10.0f%% %7.0f%%\n", l, rps, avg, p50, p99, e,
+          100 * st / hz / d, 100 * (wu + ws) / d }'
+  done
+  echo "(CPU: percent of one core over the run; $(nproc) cores = $(($(nproc) * 100))%. errors: socket errors + non-2xx)"
+  echo
+  awk -v fh="$(wrk_field "$tmp/fhir-http.wrk" rps)" -v nh="$(wrk_field "$tmp/nginx-http.wrk" rps)" \
+    -v fs="$(wrk_field "$tmp/fhir-https.wrk" rps)" -v ns="$(wrk_field "$tmp/nginx-https.wrk" rps)" \
+    -v p50="$(wrk_field "$tmp/fhir-http-c1.wrk" p50)" -v np50="$(wrk_field "$tmp/nginx-http-c1.wrk" p50)" 'BEGIN {
+      rh = nh > 0 ? fh / nh : 0
+      rs = ns > 0 ? fs / ns : 0
+      printf "fhir-serve / nginx, plain HTTP: %5.1f%%\n", 100 * rh
+      printf "fhir-serve / nginx, HTTPS:      %5.1f%%\n", 100 * rs
+      printf "p50, one connection, HTTP:      fhir-serve %.3f ms, nginx %.3f ms\n", p50, np50
+      print ""
+      printf "goal: fhir-serve >= 50%% of nginx over plain HTTP   %5.1f%%     %s\n", 100 * rh, rh >= 0.5 ? "PASS" : "MISS"
+      printf "goal: p50 <= 0.15 ms, one connection (HTTP)        %.3f ms  %s\n", p50, p50 <= 0.15 ? "PASS" : "MISS"
+    }'
+} | tee "$tmp/summary.txt"
+
+if ((failed)); then
+  echo "bench/read.sh: some runs got non-2xx answers; the figures above are not valid (see OUT=dir for wrk's output)" >&2
+  exit 1
+fi
+exit 0

@@ -166,19 +166,19 @@ pick_port() {
   die "cannot find a free port on 127.0.0.1"
 }
 
-# cpu_ticks PID: user+system clock ticks of PID (all its threads) and of its direct children.
+# cpu_ticks PID: user+system clock ticks of PID (all its threads) and of its direct children
+# (nginx's workers). Pure bash: processes may come and go while /proc is read.
 cpu_ticks() {
-  local pid=$1
-  awk -v pid="$pid" '
-    FNR == 1 {
-      line = $0
-      sub(/^[0-9]+ \(.*\) /, "", line)   # drop "pid (comm) ", comm may hold spaces
-      split(line, f, " ")
-      # after the drop, f[1] is state, f[2] ppid, f[12] utime, f[13] stime
-      if (FILENAME == "/proc/" pid "/stat" || f[2] == pid) total += f[12] + f[13]
-      nextfile
-    }
-    END { print total + 0 }' /proc/[0-9]*/stat 2>/dev/null
+  local pid=$1 total=0 f line
+  local -a fld
+  for f in /proc/[0-9]*/stat; do
+    { read -r line <"$f"; } 2>/dev/null || continue
+    read -ra fld <<<"${line##*) }" # after "pid (comm) ": state ppid ... utime(12) stime(13)
+    if [[ $f == "/proc/$pid/stat" || ${fld[1]} == "$pid" ]]; then
+      total=$((total + fld[11] + fld[12]))
+    fi
+  done
+  echo "$total"
 }
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -324,10 +324,9 @@ cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 os=$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || uname -s)
 debian=$(cat /etc/debian_version 2>/dev/null || true)
 nginx_version=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
-wrk_version=$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')
+wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
 threads_shown=${SERVER_THREADS:-default}
 
-failed=0
 {
   echo "fhir-serve read benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine:    $(nproc) CPUs ($cpu_model), $os${debian:+ ($debian)}, Linux $(uname -r)"
@@ -346,7 +345,6 @@ failed=0
     if [[ $name == *-c1 ]]; then label="$label (-t1 -c1)"; else label="$label (-t$WRK_THREADS -c$CONNECTIONS)"; fi
     read -r sticks wuser wsys <"$tmp/$name.cpu"
     errs=$(($(wrk_field "$f" errors) + $(wrk_field "$f" non2xx)))
-    (($(wrk_field "$f" non2xx) > 0)) && failed=1
     awk -v l="$label" -v rps="$(wrk_field "$f" rps)" -v avg="$(wrk_field "$f" avg)" -v p50="$(wrk_field "$f" p50)" \
       -v p99="$(wrk_field "$f" p99)" -v e="$errs" -v st="$sticks" -v hz="$CLK_TCK" -v wu="$wuser" -v ws="$wsys" \
       -v d="$DURATION" 'BEGIN {
@@ -369,6 +367,10 @@ failed=0
     }'
 } | tee "$tmp/summary.txt"
 
+failed=0
+for f in "$tmp"/*.wrk; do
+  (($(wrk_field "$f" non2xx) == 0)) || failed=1
+done
 if ((failed)); then
   echo "bench/read.sh: some runs got non-2xx answers; the figures above are not valid (see OUT=dir for wrk's output)" >&2
   exit 1

@@ -67,7 +67,7 @@ class SqliteConnection final : public Connection {
   }
 
   base::Result<Statement*> prepare(std::string_view sql) override {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second.get();
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -98,7 +98,12 @@ class SqliteConnection final : public Connection {
 
  private:
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> cache_;
+  // Transparent hashing: lookups by string_view do not allocate on the hot path.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, Hash, std::equal_to<>> cache_;
 };
 
 class SqliteDatabase final : public Database {

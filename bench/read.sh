@@ -81,13 +81,14 @@ else
   fi
 fi
 
-# shellcheck source=bench/lib/patients.sh
+# shellcheck source-path=SCRIPTDIR source=lib/patients.sh
 source "$here/lib/patients.sh"
 
 # --- temp dir, process tracking, cleanup -----------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fhir-bench.XXXXXX")
 pids=()
 
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   local rc=$? pid i
   trap - EXIT INT TERM
@@ -137,12 +138,13 @@ start_fhir() {
   [[ " $* " == *" --dev "* ]] && scheme=https curl_k=(-k)
   local threads=()
   [[ -n $SERVER_THREADS ]] && threads=(--threads "$SERVER_THREADS")
+  : >"$log"
   env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 "${threads[@]}" "$@" >"$log" 2>&1 &
   FHIR_PID=$!
   pids+=("$FHIR_PID")
   for ((i = 0; i < 400; i++)); do
-    kill -0 "$FHIR_PID" 2>/dev/null || die "fhir-serve ($name) exited during start-up: $(tail -5 "$log")"
-    port=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -1)
+    kill -0 "$FHIR_PID" 2>/dev/null || die "fhir-serve ($name) exited during start-up: $(tail -n 5 "$log")"
+    port=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n 1 || true)
     if [[ -n $port ]] &&
       [[ $(curl -s "${curl_k[@]}" -o /dev/null -w '%{http_code}' "$scheme://127.0.0.1:$port/healthz" || true) == 200 ]]; then
       FHIR_PORT=$port
@@ -150,7 +152,7 @@ start_fhir() {
     fi
     sleep 0.05
   done
-  die "fhir-serve ($name) did not answer GET /healthz with 200 within 20 s: $(tail -5 "$log")"
+  die "fhir-serve ($name) did not answer GET /healthz with 200 within 20 s: $(tail -n 5 "$log")"
 }
 
 # pick_port: a port on 127.0.0.1 nothing listens on now (in REPLY).
@@ -181,6 +183,22 @@ cpu_ticks() {
   echo "$total"
 }
 CLK_TCK=$(getconf CLK_TCK)
+
+# busy_ticks: non-idle clock ticks of all CPUs together, from /proc/stat.
+busy_ticks() {
+  local user nice system irq softirq steal
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
+}
+
+# How busy the machine is before anything starts (other builds skew every figure).
+b0=$(busy_ticks)
+sleep 1
+PRE_BUSY=$(( (($(busy_ticks) - b0) * 100 + CLK_TCK / 2) / CLK_TCK ))
+read -r LOADAVG _ </proc/loadavg
+if ((PRE_BUSY > 20)); then
+  note "warning: the machine is already ${PRE_BUSY}% busy (of one core) before the benchmark starts; figures will be low and noisy"
+fi
 
 # --- 1. fhir-serve, HTTP and HTTPS, one data dir -----------------------------------------------
 start_fhir http --insecure-http
@@ -218,8 +236,9 @@ code=$(curl -sS -o "$www/patient.json" -w '%{http_code}' -H 'Accept: application
 [[ $code == 200 ]] || die "GET Patient/$SAMPLE_ID answered $code"
 code=$(curl -sS -k -o "$tmp/patient-https.json" -w '%{http_code}' -H 'Accept: application/fhir+json' \
   "$HTTPS_BASE/r4/Patient/$SAMPLE_ID") || die "GET Patient/$SAMPLE_ID over HTTPS failed (curl)"
-[[ $code == 200 ]] && cmp -s "$www/patient.json" "$tmp/patient-https.json" ||
+if [[ $code != 200 ]] || ! cmp -s "$www/patient.json" "$tmp/patient-https.json"; then
   die "the HTTPS instance does not return the same Patient/$SAMPLE_ID bytes (status $code)"
+fi
 BODY_BYTES=$(wc -c <"$www/patient.json")
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$HTTP_BASE/r4/Patient/bench-pt-$(printf '%06d' "$N")")
 [[ $code == 200 ]] || die "GET Patient/bench-pt-$(printf '%06d' "$N") answered $code; the load is incomplete"
@@ -245,15 +264,16 @@ pids+=("$NGINX_PID")
 NGINX_HTTP=http://127.0.0.1:$NGINX_HTTP_PORT
 NGINX_HTTPS=https://127.0.0.1:$NGINX_HTTPS_PORT
 for ((i = 0; ; i++)); do
-  kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(tail -5 "$tmp/nginx.log" "$ngx/error.log" 2>/dev/null)"
+  kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(tail -n 5 "$tmp/nginx.log" "$ngx/error.log" 2>/dev/null)"
   c1=$(curl -s -o "$tmp/nginx-http.json" -w '%{http_code}' "$NGINX_HTTP/r4/Patient/$SAMPLE_ID" || true)
   c2=$(curl -s -k -o "$tmp/nginx-https.json" -w '%{http_code}' "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID" || true)
   [[ $c1 == 200 && $c2 == 200 ]] && break
-  ((i < 200)) || die "nginx did not answer on $NGINX_HTTP and $NGINX_HTTPS: $(tail -5 "$ngx/error.log" 2>/dev/null)"
+  ((i < 200)) || die "nginx did not answer on $NGINX_HTTP and $NGINX_HTTPS: $(tail -n 5 "$ngx/error.log" 2>/dev/null)"
   sleep 0.05
 done
-cmp -s "$www/patient.json" "$tmp/nginx-http.json" && cmp -s "$www/patient.json" "$tmp/nginx-https.json" ||
+if ! cmp -s "$www/patient.json" "$tmp/nginx-http.json" || ! cmp -s "$www/patient.json" "$tmp/nginx-https.json"; then
   die "nginx does not serve the stored bytes"
+fi
 ctype=$(curl -s -o /dev/null -w '%{content_type}' "$NGINX_HTTP/r4/Patient/$SAMPLE_ID")
 [[ $ctype == application/fhir+json* ]] || die "nginx answers Content-Type $ctype"
 
@@ -261,14 +281,16 @@ ctype=$(curl -s -o /dev/null -w '%{content_type}' "$NGINX_HTTP/r4/Patient/$SAMPL
 resp_size() { curl -s "${@:2}" -o /dev/null -w '%{size_header}+%{size_download}' "$1"; }
 SIZE_FHIR=$(resp_size "$HTTP_BASE/r4/Patient/$SAMPLE_ID" -H 'Accept: application/fhir+json')
 SIZE_NGINX=$(resp_size "$NGINX_HTTP/r4/Patient/$SAMPLE_ID" -H 'Accept: application/fhir+json')
-TLS_FHIR=$(curl -s -k -o /dev/null -w '%{ssl_version}' "$HTTPS_BASE/healthz" 2>/dev/null || true)
+tls_of() { curl -sv -k -o /dev/null "$1" 2>&1 | sed -n 's/^\* SSL connection using //p' | head -n 1 || true; }
+TLS_FHIR=$(tls_of "$HTTPS_BASE/healthz")
+TLS_NGINX=$(tls_of "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID")
 
 # --- 5. wrk ------------------------------------------------------------------------------------
 LUA=$here/wrk/random-read.lua
 # run NAME SERVER_PID THREADS CONNECTIONS URL [lua]: one warm-up and one measured wrk run.
-# Writes $tmp/NAME.wrk (wrk's output), $tmp/NAME.cpu ("server_ticks wrk_user wrk_sys").
+# Writes $tmp/NAME.wrk (wrk's output), $tmp/NAME.cpu ("server_ticks machine_busy_ticks wrk_user wrk_sys").
 run() {
-  local name=$1 spid=$2 t=$3 c=$4 url=$5 lua=${6:-} args before after
+  local name=$1 spid=$2 t=$3 c=$4 url=$5 lua=${6:-} args before after busy_before busy_after
   args=(-t"$t" -c"$c" --timeout 5s --latency)
   local script=()
   if [[ -n $lua ]]; then script=(-s "$LUA" "$url" -- "$tmp/ids.txt"); else script=("$url"); fi
@@ -277,11 +299,13 @@ run() {
     wrk "${args[@]}" -d"${WARMUP}s" "${script[@]}" >/dev/null 2>&1 || die "wrk warm-up for $name failed"
   fi
   before=$(cpu_ticks "$spid")
+  busy_before=$(busy_ticks)
   local TIMEFORMAT='%U %S'
   { time wrk "${args[@]}" -d"${DURATION}s" "${script[@]}" >"$tmp/$name.wrk" 2>&1; } 2>"$tmp/$name.time" ||
     die "wrk $name failed: $(cat "$tmp/$name.wrk")"
+  busy_after=$(busy_ticks)
   after=$(cpu_ticks "$spid")
-  echo "$((after - before)) $(cat "$tmp/$name.time")" >"$tmp/$name.cpu"
+  echo "$((after - before)) $((busy_after - busy_before)) $(cat "$tmp/$name.time")" >"$tmp/$name.cpu"
 }
 
 run fhir-http "$FHIR_HTTP_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua
@@ -330,28 +354,32 @@ threads_shown=${SERVER_THREADS:-default}
 {
   echo "fhir-serve read benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine:    $(nproc) CPUs ($cpu_model), $os${debian:+ ($debian)}, Linux $(uname -r)"
+  echo "idle check: ${PRE_BUSY}% of one core busy in the second before start (load average $LOADAVG)"
   echo "fhir-serve: $BIN (--threads $threads_shown)"
   echo "clients:    wrk $wrk_version, $nginx_version; wrk shares the machine with the server"
   echo "data:       $N Patients (loaded in ${load_seconds}s), stored Patient $BODY_BYTES bytes;" \
-    "response headers+body: fhir-serve $SIZE_FHIR, nginx $SIZE_NGINX; TLS ${TLS_FHIR:-?}"
+    "response headers+body: fhir-serve $SIZE_FHIR, nginx $SIZE_NGINX bytes"
+  echo "TLS:        fhir-serve ${TLS_FHIR:-?}; nginx ${TLS_NGINX:-?}"
   echo "runs:       ${DURATION}s each after a ${WARMUP}s warm-up; fhir-serve reads a random Patient of $N per request," \
     "nginx one static file"
   echo
-  printf '%-26s %10s %9s %9s %9s %8s %11s %8s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server CPU" "wrk CPU"
+  printf '%-29s %9s %8s %8s %8s %7s %7s %6s %6s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server" "wrk" "other"
   for row in "fhir-http|fhir-serve HTTP" "nginx-http|nginx HTTP" "fhir-https|fhir-serve HTTPS" \
     "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" "nginx-http-c1|nginx HTTP"; do
     name=${row%%|*} label=${row#*|}
     f=$tmp/$name.wrk
     if [[ $name == *-c1 ]]; then label="$label (-t1 -c1)"; else label="$label (-t$WRK_THREADS -c$CONNECTIONS)"; fi
-    read -r sticks wuser wsys <"$tmp/$name.cpu"
+    read -r sticks busy wuser wsys <"$tmp/$name.cpu"
     errs=$(($(wrk_field "$f" errors) + $(wrk_field "$f" non2xx)))
     awk -v l="$label" -v rps="$(wrk_field "$f" rps)" -v avg="$(wrk_field "$f" avg)" -v p50="$(wrk_field "$f" p50)" \
-      -v p99="$(wrk_field "$f" p99)" -v e="$errs" -v st="$sticks" -v hz="$CLK_TCK" -v wu="$wuser" -v ws="$wsys" \
+      -v p99="$(wrk_field "$f" p99)" -v e="$errs" -v st="$sticks" -v busy="$busy" -v hz="$CLK_TCK" -v wu="$wuser" -v ws="$wsys" \
       -v d="$DURATION" 'BEGIN {
-        printf "%-26s %10.0f %9.3f %9.3f %9.3f %8d %10.0f%% %7.0f%%\n", l, rps, avg, p50, p99, e,
-          100 * st / hz / d, 100 * (wu + ws) / d }'
+        server = 100 * st / hz / d; wrk = 100 * (wu + ws) / d; other = 100 * busy / hz / d - server - wrk
+        if (other < 0) other = 0
+        printf "%-29s %9.0f %8.3f %8.3f %8.3f %7d %6.0f%% %5.0f%% %5.0f%%\n", l, rps, avg, p50, p99, e, server, wrk, other }'
   done
-  echo "(CPU: percent of one core over the run; $(nproc) cores = $(($(nproc) * 100))%. errors: socket errors + non-2xx)"
+  echo "server, wrk, other: CPU used during the measured run, in percent of one core ($(nproc) cores = $(($(nproc) * 100))%);"
+  echo "other = everything else busy on the machine (kernel softirq, other processes). errors: socket errors + non-2xx."
   echo
   awk -v fh="$(wrk_field "$tmp/fhir-http.wrk" rps)" -v nh="$(wrk_field "$tmp/nginx-http.wrk" rps)" \
     -v fs="$(wrk_field "$tmp/fhir-https.wrk" rps)" -v ns="$(wrk_field "$tmp/nginx-https.wrk" rps)" \
@@ -362,8 +390,8 @@ threads_shown=${SERVER_THREADS:-default}
       printf "fhir-serve / nginx, HTTPS:      %5.1f%%\n", 100 * rs
       printf "p50, one connection, HTTP:      fhir-serve %.3f ms, nginx %.3f ms\n", p50, np50
       print ""
-      printf "goal: fhir-serve >= 50%% of nginx over plain HTTP   %5.1f%%     %s\n", 100 * rh, rh >= 0.5 ? "PASS" : "MISS"
-      printf "goal: p50 <= 0.15 ms, one connection (HTTP)        %.3f ms  %s\n", p50, p50 <= 0.15 ? "PASS" : "MISS"
+      printf "goal: fhir-serve >= 50%% of nginx over plain HTTP   %5.1f%%     %s\n", 100 * rh, (rh >= 0.5 ? "PASS" : "MISS")
+      printf "goal: p50 <= 0.15 ms, one connection (HTTP)        %.3f ms  %s\n", p50, (p50 <= 0.15 ? "PASS" : "MISS")
     }'
 } | tee "$tmp/summary.txt"
 

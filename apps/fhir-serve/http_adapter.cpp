@@ -8,30 +8,11 @@
 namespace serve {
 namespace {
 
-// Query parameters from the raw target, in order, '+' read as a space.
+// Query parameters from the raw target, in order (httplib's multimap would lose the order).
 rest::Params parse_query(const std::string& target) {
-  rest::Params out;
   const auto q = target.find('?');
-  if (q == std::string::npos) return out;
-  std::string_view rest = std::string_view(target).substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    std::string key(pair.substr(0, eq));
-    std::string value(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-    for (auto* s : {&key, &value}) {
-      for (char& c : *s) {
-        if (c == '+') c = ' ';
-      }
-    }
-    auto k = rest::url_decode(key);
-    auto v = rest::url_decode(value);
-    out.emplace_back(k ? *k : key, v ? *v : value);
-  }
-  return out;
+  if (q == std::string::npos) return {};
+  return rest::parse_query_string(std::string_view(target).substr(q + 1));
 }
 
 rest::Request to_rest(const httplib::Request& req, const AdapterConfig& config) {

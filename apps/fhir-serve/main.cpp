@@ -12,6 +12,7 @@
 #include "logging.hpp"
 #include "options.hpp"
 #include "rest/router.hpp"
+#include "search/setup.hpp"
 #include "store/data_dir.hpp"
 #include "store/resource_store.hpp"
 #include "store/settings.hpp"
@@ -53,7 +54,14 @@ int main(int argc, char** argv) {
     serve::log_error("cannot open data directory: " + db.error().message);
     return 1;
   }
+  auto search = search::open_search(**db);
+  if (!search) {
+    serve::log_error("cannot prepare search: " + search.error().message);
+    return 1;
+  }
+  for (const auto& skipped : search->indexer->skipped()) serve::log_warn("search parameter not indexed: " + skipped);
   store::ResourceStore resources(**db);
+  resources.add_hook(search->indexer.get());
   store::SettingsStore settings(**db);
   store::SettingsCache settings_cache(settings, std::chrono::milliseconds(1000));
   audit::ApiLog api_log(**db);
@@ -63,6 +71,7 @@ int main(int argc, char** argv) {
   services.settings = &settings;
   services.settings_cache = &settings_cache;
   services.api_log = &api_log;
+  services.search = search->engine.get();
   services.max_body_bytes = opt.max_body;
   services.log_error = [](std::string_view m) { serve::log_error(m); };
   rest::Router router(services);

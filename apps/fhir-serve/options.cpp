@@ -127,7 +127,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   try {
     app.parse(effective);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // usage errors exit 2 (CLI11 has its own codes)
   }
   o.data_dir = data_dir;
   const auto colon = o.listen.rfind(':');

@@ -83,6 +83,28 @@ std::optional<std::string> url_decode(std::string_view s) {
   return out;
 }
 
+Params parse_query_string(std::string_view text) {
+  Params out;
+  while (!text.empty()) {
+    auto amp = text.find('&');
+    auto pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string key(pair.substr(0, eq));
+    std::string value(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    for (auto* s : {&key, &value}) {
+      for (char& c : *s) {
+        if (c == '+') c = ' ';
+      }
+    }
+    auto k = url_decode(key);
+    auto v = url_decode(value);
+    out.emplace_back(k ? *k : key, v ? *v : value);
+  }
+  return out;
+}
+
 std::string url_encode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -46,4 +46,8 @@ std::optional<std::string> url_decode(std::string_view s);
 // Percent-encodes a query component.
 std::string url_encode(std::string_view s);
 
+// Parses a query string or an application/x-www-form-urlencoded body ("a=1&b=x+y") into decoded
+// pairs, in order; '+' reads as a space. Malformed escapes are kept as given.
+Params parse_query_string(std::string_view text);
+
 }  // namespace rest

@@ -13,6 +13,9 @@ class SettingsCache;
 namespace audit {
 class ApiLog;
 }
+namespace search {
+class SearchEngine;
+}
 
 namespace rest {
 
@@ -21,6 +24,7 @@ struct Services {
   store::SettingsStore* settings = nullptr;
   store::SettingsCache* settings_cache = nullptr;
   audit::ApiLog* api_log = nullptr;  // null: requests are not recorded
+  search::SearchEngine* search = nullptr;
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::string software_version = "0.1.0";
   // Receives internal errors (the detail the client does not see). Never given tokens or PHI.

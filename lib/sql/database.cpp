@@ -27,6 +27,12 @@ Query& Query::bind(std::string_view v) {
   return *this;
 }
 
+Query& Query::bind_real(double v) {
+  if (stmt_) stmt_->bind_real(next_index_, v);
+  ++next_index_;
+  return *this;
+}
+
 Query& Query::bind_null() {
   if (stmt_) stmt_->bind_null(next_index_);
   ++next_index_;

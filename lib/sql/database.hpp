@@ -19,12 +19,14 @@ class Statement {
  public:
   virtual ~Statement() = default;
   virtual void bind_int(int index, std::int64_t value) = 0;        // 1-based index
+  virtual void bind_real(int index, double value) = 0;
   virtual void bind_text(int index, std::string_view value) = 0;   // copied by the driver
   virtual void bind_null(int index) = 0;
   // Advances: true when a row is available, false when done. Errors: ErrorCode::internal, or
   // ErrorCode::conflict for a constraint violation / busy database.
   virtual base::Result<bool> step() = 0;
   virtual std::int64_t column_int(int column) const = 0;           // 0-based column
+  virtual double column_real(int column) const = 0;
   virtual std::string_view column_text(int column) const = 0;      // valid until the next step
   virtual bool column_is_null(int column) const = 0;
   virtual void reset() = 0;                                        // clears bindings too
@@ -90,6 +92,7 @@ class Query {
   Query& bind(const std::string& v) { return bind(std::string_view(v)); }
   Query& bind(const char* v) { return bind(std::string_view(v)); }
   Query& bind_null();
+  Query& bind_real(double v);
   template <class... Ts>
   Query& bind_all(const Ts&... vs) {
     (bind(vs), ...);
@@ -100,6 +103,7 @@ class Query {
   base::Status run();          // steps to completion, discarding rows
 
   std::int64_t int_at(int column) const { return stmt_->column_int(column); }
+  double real_at(int column) const { return stmt_->column_real(column); }
   std::string_view text_at(int column) const { return stmt_->column_text(column); }
   std::string string_at(int column) const { return std::string(stmt_->column_text(column)); }
   bool null_at(int column) const { return stmt_->column_is_null(column); }

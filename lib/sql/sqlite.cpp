@@ -29,9 +29,11 @@ class SqliteStatement final : public Statement {
 
   void bind_int(int index, std::int64_t value) override { sqlite3_bind_int64(stmt_, index, value); }
   void bind_text(int index, std::string_view value) override {
-    sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    // A default string_view has data() == nullptr, which SQLite would bind as NULL, not ''.
+    sqlite3_bind_text64(stmt_, index, value.data() ? value.data() : "", value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   }
   void bind_null(int index) override { sqlite3_bind_null(stmt_, index); }
+  void bind_real(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
 
   base::Result<bool> step() override {
     const int rc = sqlite3_step(stmt_);
@@ -40,6 +42,7 @@ class SqliteStatement final : public Statement {
     return sqlite_error(db_, rc, "sqlite step");
   }
   std::int64_t column_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double column_real(int column) const override { return sqlite3_column_double(stmt_, column); }
   std::string_view column_text(int column) const override {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
     if (!p) return {};

@@ -17,6 +17,7 @@ constexpr struct {
   const char* file;
 } kSchema[] = {
     {1, "001_store", "schema/001_store.sql"},
+    {2, "002_search", "schema/002_search.sql"},
 };
 
 }  // namespace

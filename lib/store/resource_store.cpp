@@ -55,10 +55,11 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
   out.resource.deleted = is_delete;
   out.created = !current || current->deleted;
 
+  base::Json stamped;
   if (!is_delete) {
     base::Json& r = *resource;
     // Keep resourceType first and id second, whatever order the client sent.
-    base::Json stamped = base::Json::object();
+    stamped = base::Json::object();
     stamped["resourceType"] = std::string(type);
     stamped["id"] = std::string(id);
     // Build meta first: ordered_json stores members in a vector, so a reference into `stamped`
@@ -101,7 +102,7 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
     if (is_delete) q.bind_null(); else q.bind(out.resource.json);
     FHIR_CHECK(q.run());
   }
-  for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource));
+  for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource, is_delete ? nullptr : &stamped));
   return out;
 }
 
@@ -242,7 +243,7 @@ base::Result<HistoryPage> ResourceStore::history(const HistoryQuery& query) cons
     FHIR_TRY(bool row, q.step());
     if (!row) break;
     if (static_cast<int>(page.entries.size()) == query.count) {
-      page.next_cursor = page.entries.back().seq;
+      if (!page.entries.empty()) page.next_cursor = page.entries.back().seq;
       break;
     }
     HistoryEntry e;

@@ -55,8 +55,10 @@ struct HistoryPage {
 class WriteHook {
  public:
   virtual ~WriteHook() = default;
-  virtual base::Status on_write(sql::Connection& conn, std::int64_t rid,
-                                const StoredResource& resource) = 0;
+  // `parsed` is the stored JSON already parsed (nullptr for a deletion), so hooks need not parse
+  // resource.json again.
+  virtual base::Status on_write(sql::Connection& conn, std::int64_t rid, const StoredResource& resource,
+                                const base::Json* parsed) = 0;
 };
 
 // Writes inside one SQL transaction (see ResourceStore::write). Errors:

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "base/embedded.hpp"
@@ -6,6 +7,7 @@
 #include "rest/fhir_io.hpp"
 #include "rest/interactions/interactions.hpp"
 #include "rest/route_table.hpp"
+#include "search/engine.hpp"
 
 namespace rest::interactions {
 namespace {
@@ -21,15 +23,44 @@ const base::Json& us_core_profiles() {
   return profiles;
 }
 
+// searchParam, searchInclude and searchRevInclude of one type, from the search registry.
+void add_search(const search::Registry& registry, const std::string& type, base::Json& res) {
+  base::Json params = base::Json::array();
+  base::Json includes = base::Json::array();
+  for (const search::SearchParam* p : registry.for_type(type)) {
+    if (p->type == search::ParamType::composite || p->type == search::ParamType::special) continue;
+    base::Json sp = {{"name", p->code}, {"type", search::to_string(p->type)}};
+    if (!p->url.empty()) sp["definition"] = p->url;
+    params.push_back(std::move(sp));
+    if (p->type == search::ParamType::reference && p->resource_type == type) includes.push_back(type + ":" + p->code);
+  }
+  base::Json revincludes = base::Json::array();
+  for (std::string_view other : model::resource_types()) {
+    for (const search::SearchParam* p : registry.for_type(std::string(other))) {
+      if (p->type != search::ParamType::reference || p->resource_type != other) continue;
+      const bool targets_type = p->targets.empty() ||
+          std::find(p->targets.begin(), p->targets.end(), type) != p->targets.end();
+      if (targets_type) revincludes.push_back(std::string(other) + ":" + p->code);
+    }
+  }
+  res["searchInclude"] = std::move(includes);
+  res["searchRevInclude"] = std::move(revincludes);
+  res["searchParam"] = std::move(params);
+}
+
 // The CapabilityStatement, generated from the route table: what is routed is what is declared.
 base::Json build(const Context& ctx) {
   base::Json type_interactions = base::Json::array();
   base::Json system_interactions = base::Json::array();
   for (const Route& r : route_table()) {
+    base::Json code = {{"code", r.interaction}};
     if (r.level == Level::type || r.level == Level::instance) {
-      type_interactions.push_back({{"code", r.interaction}});
+      if (std::find(type_interactions.begin(), type_interactions.end(), code) == type_interactions.end()) {
+        type_interactions.push_back(std::move(code));
+      }
     } else if (r.level == Level::system) {
-      system_interactions.push_back({{"code", r.interaction}});
+      if (std::find(system_interactions.begin(), system_interactions.end(), code) != system_interactions.end()) continue;
+      system_interactions.push_back(std::move(code));
       if (r.interaction == "transaction") system_interactions.push_back({{"code", "batch"}});
     }
   }
@@ -48,6 +79,7 @@ base::Json build(const Context& ctx) {
     res["conditionalRead"] = "not-supported";
     res["conditionalUpdate"] = false;
     res["conditionalDelete"] = "not-supported";
+    if (ctx.services.search) add_search(ctx.services.search->registry(), std::string(type), res);
     resources.push_back(std::move(res));
   }
 

@@ -15,6 +15,8 @@ base::Result<Response> history_instance(Context& ctx);  // GET /{type}/{id}/_his
 base::Result<Response> history_type(Context& ctx);      // GET /{type}/_history
 base::Result<Response> history_system(Context& ctx);    // GET /_history
 base::Result<Response> batch_transaction(Context& ctx); // POST / (Bundle batch|transaction)
+base::Result<Response> search_type(Context& ctx);       // GET /{type}, POST /{type}/_search
+base::Result<Response> search_system(Context& ctx);     // GET /, POST /_search
 base::Result<Response> capabilities(Context& ctx);      // GET /metadata
 base::Result<Response> healthz(Context& ctx);           // GET /healthz
 

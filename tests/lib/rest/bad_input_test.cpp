@@ -81,7 +81,7 @@ TEST_F(BadInputTest, UnknownRouteAndWrongMethod) {
   expect_outcome(get("/nothing-here"), 404, "No route");
   auto res = call(Method::DELETE, "/r4/Patient");
   expect_outcome(res, 405, "not allowed");
-  EXPECT_EQ(*res.header("Allow"), "POST");
+  EXPECT_EQ(*res.header("Allow"), "POST, GET");
   expect_outcome(call(Method::POST, "/r4/metadata", "{}"), 405, "not allowed");
 }
 

@@ -9,6 +9,7 @@
 
 #include "audit/api_log.hpp"
 #include "rest/router.hpp"
+#include "search/setup.hpp"
 #include "store/data_dir.hpp"
 #include "store/resource_store.hpp"
 #include "store/settings.hpp"
@@ -24,7 +25,11 @@ class RouterTest : public ::testing::Test {
     auto db = store::open_data_dir(dir_);
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
+    auto search = search::open_search(*db_);
+    ASSERT_TRUE(search.ok()) << search.error().message;
+    search_ = std::move(*search);
     resources_ = std::make_unique<store::ResourceStore>(*db_);
+    resources_->add_hook(search_.indexer.get());
     settings_ = std::make_unique<store::SettingsStore>(*db_);
     cache_ = std::make_unique<store::SettingsCache>(*settings_, std::chrono::milliseconds(0));
     api_log_ = std::make_unique<audit::ApiLog>(*db_);
@@ -32,6 +37,7 @@ class RouterTest : public ::testing::Test {
     services_.settings = settings_.get();
     services_.settings_cache = cache_.get();
     services_.api_log = api_log_.get();
+    services_.search = search_.engine.get();
     services_.max_body_bytes = 64 * 1024;
     services_.log_error = [this](std::string_view m) { logged_errors_ += std::string(m) + "\n"; };
     router_ = std::make_unique<rest::Router>(services_);
@@ -43,6 +49,7 @@ class RouterTest : public ::testing::Test {
     cache_.reset();
     settings_.reset();
     resources_.reset();
+    search_ = {};
     db_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -79,6 +86,7 @@ class RouterTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<sql::Database> db_;
+  search::SearchComponents search_;
   std::unique_ptr<store::ResourceStore> resources_;
   std::unique_ptr<store::SettingsStore> settings_;
   std::unique_ptr<store::SettingsCache> cache_;

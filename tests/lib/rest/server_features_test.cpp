@@ -37,7 +37,15 @@ TEST_F(ServerFeaturesTest, CapabilityStatementComesFromTheRouteTable) {
       EXPECT_TRUE(declared.count(std::string(route.interaction))) << route.interaction;
     }
   }
-  EXPECT_FALSE(declared.count("search-type")) << "search is not routed yet, so it must not be declared";
+  EXPECT_TRUE(declared.count("search-type"));
+  std::set<std::string> params;
+  for (const auto& p : patient["searchParam"]) params.insert(p["name"]);
+  for (const char* p : {"_id", "birthdate", "family", "given", "identifier", "name", "gender", "race", "ethnicity"}) {
+    EXPECT_TRUE(params.count(p)) << p;
+  }
+  bool provenance = false;
+  for (const auto& r : patient["searchRevInclude"]) provenance = provenance || r == "Provenance:target";
+  EXPECT_TRUE(provenance);
 }
 
 TEST_F(ServerFeaturesTest, DisabledApiAnswers503WithHowToEnable) {

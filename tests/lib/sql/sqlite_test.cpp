@@ -71,6 +71,16 @@ TEST(SqliteOpen, CreatesTheFile) {
   EXPECT_EQ((*db)->dialect(), sql::Dialect::sqlite);
 }
 
+TEST(SqliteOpen, ReaderWorksOnAFreshEmptyDatabase) {
+  test_support::TempDir dir;
+  auto db = sql::open_sqlite(dir / "fresh.db");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto r = (*db)->reader();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(text_of(**r, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(text_of(**r, "SELECT COUNT(*) FROM sqlite_master"), "0");
+}
+
 TEST(SqliteOpen, MissingDirectoryIsInternalErrorNamingThePath) {
   test_support::TempDir dir;
   const auto path = dir / "no" / "such" / "dir" / "x.db";
@@ -206,6 +216,21 @@ TEST_F(SqliteTest, TextWithNulsQuotesAndInjectionRoundTrips) {
   auto row = q.step();
   ASSERT_TRUE(row.ok() && *row);
   EXPECT_EQ(q.string_at(0), values[0]);
+}
+
+TEST_F(SqliteTest, EmptyStringViewBindsEmptyTextNotNull) {
+  // BUG: lib/sql/sqlite.cpp:32, SqliteStatement::bind_text passes value.data() straight to
+  // sqlite3_bind_text64; a default-constructed std::string_view has data() == nullptr, and SQLite
+  // binds a NULL pointer as SQL NULL. Binding text must bind text ('' here), e.g.
+  // SettingsStore::set(key, std::string_view{}) otherwise fails the NOT NULL constraint.
+  auto w = db_->writer();
+  ASSERT_TRUE(w.ok());
+  sql::Query q(**w, "SELECT ? IS NULL, typeof(?)");
+  q.bind(std::string_view{}).bind(std::string_view{});
+  auto row = q.step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(q.int_at(0), 0) << "an empty string_view was bound as NULL";
+  EXPECT_EQ(q.string_at(1), "text");
 }
 
 TEST_F(SqliteTest, IntegersAndNullsRoundTrip) {

@@ -87,11 +87,11 @@ TEST_F(ResourceStoreTest, HistoryPagesWithCountAndCursor) {
 }
 
 TEST_F(ResourceStoreTest, HistoryCountZeroReturnsOnlyTheTotal) {
-  // BUG: lib/store/resource_store.cpp, ResourceStore::history: with query.count == 0 the first row
-  // hits `page.entries.size() == query.count` while `entries` is empty and calls
-  // `page.entries.back()` (undefined behaviour; segfaults). REST passes _count=0 through
-  // (lib/rest/interactions/history.cpp allows 0). Run in a child process so a crash fails only
-  // this test.
+  // BUG: lib/store/resource_store.cpp, ResourceStore::history (lines 245-246): with
+  // query.count == 0 the first row hits `page.entries.size() == query.count` while `entries` is
+  // empty and calls `page.entries.back()` (undefined behaviour; segfaults). REST passes _count=0
+  // through (lib/rest/interactions/history.cpp allows 0). Runs in a child process so the crash
+  // fails only this test.
   const auto data = dir_ / "count0";
   auto child = [&data] {
     auto db = store::open_data_dir(data);
@@ -101,8 +101,7 @@ TEST_F(ResourceStoreTest, HistoryCountZeroReturnsOnlyTheTotal) {
     auto page = rs.history({.count = 0});
     std::exit(page.ok() && page->entries.empty() && page->total == 1 ? 0 : 1);
   };
-  EXPECT_EXIT(child(),
-      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST_F(ResourceStoreTest, HistorySinceFiltersByLastUpdated) {

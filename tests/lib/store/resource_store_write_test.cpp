@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,10 +87,12 @@ struct RecordingHook final : store::WriteHook {
     store::StoredResource resource;
     std::int64_t version_in_tx;
     bool reader_saw_it;
+    std::optional<std::string> parsed_dump;  // the parsed JSON handed to the hook, re-serialised
   };
   explicit RecordingHook(sql::Database& db) : db_(db) {}
-  base::Status on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& r) override {
-    Call call{rid, r, -1, false};
+  base::Status on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& r,
+                        const Json* parsed) override {
+    Call call{rid, r, -1, false, parsed ? std::optional<std::string>(base::dump_compact(*parsed)) : std::nullopt};
     sql::Query q(conn, "SELECT version FROM resources WHERE rid = ?");
     q.bind(rid);
     if (auto row = q.step(); row.ok() && *row) call.version_in_tx = q.int_at(0);
@@ -131,7 +134,10 @@ TEST_F(ResourceStoreTest, WriteHookRunsInsideTheTransaction) {
     EXPECT_FALSE(call.reader_saw_it);                       // not committed yet
   }
   EXPECT_EQ(hook.calls[0].resource.json, c->resource.json);
+  EXPECT_EQ(hook.calls[0].parsed_dump, c->resource.json);
+  EXPECT_EQ(hook.calls[1].parsed_dump, hook.calls[1].resource.json);
   EXPECT_TRUE(hook.calls[2].resource.deleted);
+  EXPECT_EQ(hook.calls[2].parsed_dump, std::nullopt);
 }
 
 TEST_F(ResourceStoreTest, WriteHookErrorAbortsTheWrite) {
@@ -179,7 +185,10 @@ TEST_F(ResourceStoreTest, ConcurrentWritersAndReaders) {
             if (r.error().code != ErrorCode::not_found || last[w] != 0) ++errors;
             continue;
           }
-          if (r->version < last[w] || Json::parse(r->json)["meta"]["versionId"] != std::to_string(r->version)) {
+          const Json j = Json::parse(r->json, nullptr, /*allow_exceptions=*/false);
+          if (r->version < last[w] || j.is_discarded() || j["meta"]["versionId"] != std::to_string(r->version)) {
+            ADD_FAILURE() << "res-" << w << " read version " << r->version << " after " << last[w]
+                          << ", json: \"" << r->json << "\"";
             ++errors;
           }
           last[w] = r->version;

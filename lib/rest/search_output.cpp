@@ -1,0 +1,100 @@
+#include "rest/search_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "model/bundle.hpp"
+#include "model/operation_outcome.hpp"
+#include "rest/http.hpp"
+
+namespace rest {
+namespace {
+
+std::string link(const Context& ctx, const std::string& path, const search::SearchRequest& request,
+                 const std::optional<std::string>& cursor) {
+  std::string url = ctx.base_url + path + "?";
+  bool first = true;
+  bool has_count = false;
+  for (const auto& [k, v] : request.echo) {
+    if (!first) url += "&";
+    url += url_encode(k) + "=" + url_encode(v);
+    first = false;
+    has_count = has_count || k == "_count";
+  }
+  if (!has_count) {
+    url += std::string(first ? "" : "&") + "_count=" + std::to_string(request.count);
+    first = false;
+  }
+  if (cursor) url += std::string(first ? "" : "&") + "_cursor=" + url_encode(*cursor);
+  return url;
+}
+
+// _elements and _summary=data|text views: parse, trim, mark SUBSETTED.
+std::string view(const std::string& json, const search::SearchRequest& request) {
+  if (request.elements.empty() && request.summary != search::SummaryMode::data &&
+      request.summary != search::SummaryMode::text) {
+    return json;
+  }
+  auto parsed = base::parse_json(json);
+  if (!parsed || !parsed->is_object()) return json;
+  base::Json& r = *parsed;
+  base::Json out = base::Json::object();
+  auto keep = [&](const std::string& key) {
+    if (auto it = r.find(key); it != r.end()) out[key] = *it;
+  };
+  keep("resourceType");
+  keep("id");
+  keep("meta");
+  if (request.summary == search::SummaryMode::data) {
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (it.key() != "text" && !out.contains(it.key())) out[it.key()] = it.value();
+    }
+  } else if (request.summary == search::SummaryMode::text) {
+    keep("text");
+  } else {
+    for (const auto& e : request.elements) keep(e);
+  }
+  base::Json& meta = out["meta"];
+  if (!meta.is_object()) meta = base::Json::object();
+  meta["tag"] = base::Json::array({{{"system", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"},
+                                    {"code", "SUBSETTED"},
+                                    {"display", "Resource encoded in summary mode"}}});
+  return base::dump_compact(out);
+}
+
+}  // namespace
+
+std::string search_bundle(const Context& ctx, const std::string& path, const search::SearchRequest& request,
+                          const search::SearchPage& page) {
+  model::BundleWriter bundle("searchset");
+  if (page.total) bundle.set_total(*page.total);
+  bundle.add_link("self", link(ctx, path, request, request.cursor.empty() ? std::nullopt
+                                                                           : std::optional<std::string>(request.cursor)));
+  bundle.add_link("first", link(ctx, path, request, std::nullopt));
+  if (page.prev_cursor) bundle.add_link("previous", link(ctx, path, request, page.prev_cursor));
+  if (page.next_cursor) bundle.add_link("next", link(ctx, path, request, page.next_cursor));
+  for (const auto& m : page.matches) {
+    model::BundleEntry e;
+    e.full_url = ctx.base_url + "/" + m.type + "/" + m.id;
+    e.resource_json = view(m.json, request);
+    e.search_mode = "match";
+    bundle.add_entry(e);
+  }
+  for (const auto& inc : page.included) {
+    model::BundleEntry e;
+    e.full_url = ctx.base_url + "/" + inc.type + "/" + inc.id;
+    e.resource_json = inc.json;
+    e.search_mode = "include";
+    bundle.add_entry(e);
+  }
+  if (!request.ignored.empty()) {
+    std::string text = "Ignored search parameters: ";
+    for (std::size_t i = 0; i < request.ignored.size(); ++i) text += (i ? "; " : "") + request.ignored[i];
+    model::BundleEntry e;
+    e.resource_json = model::operation_outcome("warning", "not-supported", text);
+    e.search_mode = "outcome";
+    bundle.add_entry(e);
+  }
+  return bundle.finish();
+}
+
+}  // namespace rest

@@ -1,0 +1,293 @@
+#include "search/engine.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/crypto.hpp"
+#include "base/uuid.hpp"
+#include "search/sql_compiler.hpp"
+
+namespace search {
+namespace {
+
+void bind_all(sql::Query& q, const std::vector<Bind>& binds) {
+  for (const auto& b : binds) {
+    if (const auto* i = std::get_if<std::int64_t>(&b)) q.bind(*i);
+    else if (const auto* d = std::get_if<double>(&b)) q.bind_real(*d);
+    else q.bind(std::get<std::string>(b));
+  }
+}
+
+base::Error bad_cursor() {
+  return base::invalid("The paging cursor (_cursor) is not valid for this search; follow the Bundle's links "
+                       "as given, or start again without _cursor");
+}
+
+// A decoded cursor: direction, the sort-key values and rid of the row to continue after.
+struct Cursor {
+  bool previous = false;
+  std::vector<Bind> keys;
+  std::int64_t rid = 0;
+};
+
+std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const std::string& key) {
+  nlohmann::json j;
+  j["d"] = c.previous ? "p" : "n";
+  j["q"] = fingerprint;
+  j["r"] = c.rid;
+  j["k"] = nlohmann::json::array();
+  for (const auto& b : c.keys) {
+    if (const auto* i = std::get_if<std::int64_t>(&b)) j["k"].push_back(*i);
+    else if (const auto* d = std::get_if<double>(&b)) j["k"].push_back(*d);
+    else j["k"].push_back(std::get<std::string>(b));
+  }
+  const std::string payload = base::base64url_encode(j.dump());
+  return payload + "." + base::base64url_encode(base::hmac_sha256(key, payload));
+}
+
+base::Result<Cursor> decode_cursor(const std::string& text, const std::string& fingerprint, const std::string& key,
+                                   std::size_t key_count) {
+  const auto dot = text.find('.');
+  if (dot == std::string::npos || text.size() > 8192) return bad_cursor();
+  const std::string payload = text.substr(0, dot);
+  auto mac = base::base64url_decode(std::string_view(text).substr(dot + 1));
+  if (!mac || !base::constant_time_equal(*mac, base::hmac_sha256(key, payload))) return bad_cursor();
+  auto json_text = base::base64url_decode(payload);
+  if (!json_text) return bad_cursor();
+  auto j = nlohmann::json::parse(*json_text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("q", "") != fingerprint || !j.contains("r") ||
+      !j["r"].is_number_integer() || !j.contains("k") || !j["k"].is_array() || j["k"].size() != key_count) {
+    return bad_cursor();
+  }
+  Cursor c;
+  c.previous = j.value("d", "n") == "p";
+  c.rid = j["r"].get<std::int64_t>();
+  for (const auto& k : j["k"]) {
+    if (k.is_number_integer()) c.keys.emplace_back(k.get<std::int64_t>());
+    else if (k.is_number()) c.keys.emplace_back(k.get<double>());
+    else if (k.is_string()) c.keys.emplace_back(k.get<std::string>());
+    else return bad_cursor();
+  }
+  return c;
+}
+
+store::StoredResource row_resource(const sql::Query& q) {
+  store::StoredResource r;
+  r.type = q.string_at(1);
+  r.id = q.string_at(2);
+  r.version = q.int_at(3);
+  r.last_updated_us = q.int_at(4);
+  r.json = q.string_at(5);
+  return r;
+}
+
+}  // namespace
+
+base::Result<std::unique_ptr<SearchEngine>> SearchEngine::create(sql::Database& db, std::shared_ptr<const Registry> registry,
+                                                                 std::shared_ptr<const ParamIds> ids) {
+  auto engine = std::unique_ptr<SearchEngine>(new SearchEngine());
+  engine->db_ = &db;
+  engine->registry_ = std::move(registry);
+  engine->ids_ = std::move(ids);
+  FHIR_TRY(auto conn, db.writer());
+  {
+    sql::Query ins(*conn, "INSERT OR IGNORE INTO server_secret (name, value) VALUES ('cursor_key', ?)");
+    ins.bind(base::random_hex(32));
+    FHIR_CHECK(ins.run());
+  }
+  sql::Query q(*conn, "SELECT value FROM server_secret WHERE name = 'cursor_key'");
+  FHIR_TRY(bool row, q.step());
+  if (!row) return base::internal_error("cursor key missing");
+  engine->cursor_key_ = q.string_at(0);
+  return engine;
+}
+
+std::string SearchEngine::fingerprint(const SearchRequest& req) const {
+  std::string canon = req.type + "?";
+  for (const auto& [k, v] : req.echo) {
+    if (k == "_count") continue;
+    canon += k + "=" + v + "&";
+  }
+  if (req.patient) canon += "#patient=" + *req.patient;
+  return base::to_hex(base::sha256(canon)).substr(0, 24);
+}
+
+base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
+  FHIR_TRY(SqlFragment where, compile_where(req, *ids_));
+  std::vector<std::string> keys;
+  std::vector<bool> desc;
+  for (const auto& k : req.sort) {
+    keys.push_back(sort_expression(k, *ids_));
+    desc.push_back(k.descending);
+  }
+  const std::string fp = fingerprint(req);
+  std::optional<Cursor> cursor;
+  if (!req.cursor.empty()) {
+    FHIR_TRY(auto c, decode_cursor(req.cursor, fp, cursor_key_, keys.size()));
+    cursor = std::move(c);
+  }
+  FHIR_TRY(auto conn, db_->reader());
+  SearchPage page;
+
+  if (req.total != TotalMode::none || req.summary == SummaryMode::count) {
+    sql::Query q(*conn, "SELECT COUNT(*) FROM resources r WHERE " + where.sql);
+    bind_all(q, where.binds);
+    FHIR_TRY(bool row, q.step());
+    if (row) page.total = q.int_at(0);
+  }
+  if (req.summary == SummaryMode::count || req.count == 0) return page;
+
+  // Keyset condition: rows strictly after (or, for a previous page, before) the cursor row.
+  const bool backwards = cursor && cursor->previous;
+  SqlFragment after;
+  if (cursor) {
+    after.sql = " AND (";
+    for (std::size_t i = 0; i <= keys.size(); ++i) {
+      if (i) after.sql += " OR ";
+      after.sql += "(";
+      for (std::size_t j = 0; j < i; ++j) {
+        after.sql += keys[j] + " = ? AND ";
+        after.binds.push_back(cursor->keys[j]);
+      }
+      if (i < keys.size()) {
+        const bool greater = desc[i] == backwards;
+        after.sql += keys[i] + (greater ? " > ?" : " < ?");
+        after.binds.push_back(cursor->keys[i]);
+      } else {
+        after.sql += backwards ? "r.rid < ?" : "r.rid > ?";
+        after.binds.emplace_back(cursor->rid);
+      }
+      after.sql += ")";
+    }
+    after.sql += ")";
+  }
+  std::string select = "SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.json";
+  for (const auto& k : keys) select += ", " + k;
+  std::string order = " ORDER BY ";
+  for (std::size_t i = 0; i < keys.size(); ++i) order += keys[i] + ((desc[i] != backwards) ? " DESC, " : " ASC, ");
+  order += backwards ? "r.rid DESC" : "r.rid ASC";
+  sql::Query q(*conn, select + " FROM resources r WHERE " + where.sql + after.sql + order + " LIMIT ?");
+  bind_all(q, where.binds);
+  bind_all(q, after.binds);
+  q.bind(static_cast<std::int64_t>(req.count) + 1);
+
+  std::vector<Cursor> row_keys;
+  bool more = false;
+  while (true) {
+    FHIR_TRY(bool row, q.step());
+    if (!row) break;
+    if (static_cast<int>(page.matches.size()) == req.count) {
+      more = true;
+      break;
+    }
+    page.matches.push_back(row_resource(q));
+    Cursor c;
+    c.rid = q.int_at(0);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const int col = 6 + static_cast<int>(i);
+      const auto& k = req.sort[i];
+      const bool textual = k.code == "_id" || (k.param && (k.param->type == ParamType::string ||
+                                                           k.param->type == ParamType::token ||
+                                                           k.param->type == ParamType::uri));
+      const bool real = k.param && (k.param->type == ParamType::number || k.param->type == ParamType::quantity);
+      if (textual) c.keys.emplace_back(q.string_at(col));
+      else if (real) c.keys.emplace_back(q.real_at(col));
+      else c.keys.emplace_back(q.int_at(col));
+    }
+    row_keys.push_back(std::move(c));
+  }
+  if (backwards) {
+    std::reverse(page.matches.begin(), page.matches.end());
+    std::reverse(row_keys.begin(), row_keys.end());
+  }
+  if (!row_keys.empty()) {
+    const bool has_next = backwards || more;
+    const bool has_prev = backwards ? more : cursor.has_value();
+    if (has_next) {
+      Cursor next = row_keys.back();
+      next.previous = false;
+      page.next_cursor = encode_cursor(next, fp, cursor_key_);
+    }
+    if (has_prev) {
+      Cursor prev = row_keys.front();
+      prev.previous = true;
+      page.prev_cursor = encode_cursor(prev, fp, cursor_key_);
+    }
+  }
+  FHIR_CHECK(add_includes(*conn, req, page));
+  return page;
+}
+
+base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchRequest& req, SearchPage& page) const {
+  if (req.includes.empty() && req.revincludes.empty()) return {};
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& m : page.matches) seen.emplace(m.type, m.id);
+  std::vector<const store::StoredResource*> frontier;
+  for (const auto& m : page.matches) frontier.push_back(&m);
+  std::vector<store::StoredResource> found;
+
+  // Patient restriction also applies to what is included.
+  const std::string restrict = req.patient ? " AND r.rid IN (SELECT x.rid FROM compartment x WHERE x.patient_id = ?)" : "";
+
+  for (int round = 0; round < 4 && !frontier.empty(); ++round) {
+    std::vector<store::StoredResource> added;
+    auto add = [&](sql::Query& q) -> base::Status {
+      while (true) {
+        FHIR_TRY(bool row, q.step());
+        if (!row) return {};
+        auto r = row_resource(q);
+        if (seen.emplace(r.type, r.id).second) added.push_back(std::move(r));
+      }
+    };
+    for (const Include& inc : req.includes) {
+      if (round > 0 && !inc.iterate) continue;
+      auto pid = ids_->id(*inc.param);
+      if (!pid) continue;
+      for (const auto* src : frontier) {
+        if (src->type != inc.source_type) continue;
+        std::string sql =
+            "SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.json FROM idx_reference x "
+            "JOIN resources r ON r.type = x.target_type AND r.id = x.target_id AND r.deleted = 0 "
+            "WHERE x.param = " + std::to_string(*pid) +
+            " AND x.rid = (SELECT rid FROM resources WHERE type = ? AND id = ?)";
+        if (!inc.target_type.empty()) sql += " AND x.target_type = ?";
+        sql += restrict;
+        sql::Query q(conn, sql);
+        q.bind_all(src->type, src->id);
+        if (!inc.target_type.empty()) q.bind(inc.target_type);
+        if (req.patient) q.bind(*req.patient);
+        FHIR_CHECK(add(q));
+      }
+    }
+    for (const Include& inc : req.revincludes) {
+      if (round > 0 && !inc.iterate) continue;
+      auto pid = ids_->id(*inc.param);
+      if (!pid) continue;
+      for (const auto* target : frontier) {
+        if (!inc.target_type.empty() && target->type != inc.target_type) continue;
+        std::string sql =
+            "SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.json FROM idx_reference x "
+            "JOIN resources r ON r.rid = x.rid AND r.deleted = 0 "
+            "WHERE x.param = " + std::to_string(*pid) + " AND x.target_id = ? AND x.target_type = ? AND r.type = ?" +
+            restrict;
+        sql::Query q(conn, sql);
+        q.bind_all(target->id, target->type, inc.source_type);
+        if (req.patient) q.bind(*req.patient);
+        FHIR_CHECK(add(q));
+      }
+    }
+    for (auto& a : added) found.push_back(std::move(a));
+    frontier.clear();
+    // Only :iterate includes continue from included resources.
+    const bool any_iterate = std::any_of(req.includes.begin(), req.includes.end(), [](const Include& i) { return i.iterate; }) ||
+                             std::any_of(req.revincludes.begin(), req.revincludes.end(), [](const Include& i) { return i.iterate; });
+    if (!any_iterate) break;
+    const std::size_t start = found.size() - std::min(found.size(), added.size());
+    for (std::size_t i = start; i < found.size(); ++i) frontier.push_back(&found[i]);
+  }
+  page.included = std::move(found);
+  return {};
+}
+
+}  // namespace search

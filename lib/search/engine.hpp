@@ -1,0 +1,47 @@
+#pragma once
+// Runs searches: the page of matches (keyset-paged, stable while writes happen), the total,
+// _include/_revinclude (with :iterate), and signed paging cursors.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "search/indexer.hpp"
+#include "search/query.hpp"
+#include "sql/database.hpp"
+#include "store/resource_store.hpp"
+
+namespace search {
+
+struct SearchPage {
+  std::vector<store::StoredResource> matches;
+  std::vector<store::StoredResource> included;
+  std::optional<std::int64_t> total;
+  std::optional<std::string> next_cursor;
+  std::optional<std::string> prev_cursor;
+};
+
+class SearchEngine {
+ public:
+  // Loads (or creates) the cursor-signing key from the database.
+  static base::Result<std::unique_ptr<SearchEngine>> create(sql::Database& db, std::shared_ptr<const Registry> registry,
+                                                            std::shared_ptr<const ParamIds> ids);
+
+  // Runs `req`. Errors: invalid for a cursor that is malformed, tampered with, or from another
+  // query; internal for database failures.
+  base::Result<SearchPage> search(const SearchRequest& req) const;
+
+  const Registry& registry() const { return *registry_; }
+
+ private:
+  SearchEngine() = default;
+  std::string fingerprint(const SearchRequest& req) const;
+  base::Status add_includes(sql::Connection& conn, const SearchRequest& req, SearchPage& page) const;
+
+  sql::Database* db_ = nullptr;
+  std::shared_ptr<const Registry> registry_;
+  std::shared_ptr<const ParamIds> ids_;
+  std::string cursor_key_;
+};
+
+}  // namespace search

@@ -1,0 +1,36 @@
+#pragma once
+// Compiles a SearchRequest's criteria into SQL over the resources table (alias r) and the index
+// tables. Every value from the request is bound; only our own integers (parameter ids) and fixed
+// fragments are written into the text.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+#include "search/indexer.hpp"
+#include "search/query.hpp"
+
+namespace search {
+
+using Bind = std::variant<std::int64_t, double, std::string>;
+
+struct SqlFragment {
+  std::string sql;
+  std::vector<Bind> binds;
+  void append(const SqlFragment& other) {
+    sql += other.sql;
+    binds.insert(binds.end(), other.binds.begin(), other.binds.end());
+  }
+};
+
+// The WHERE clause (without the keyword) selecting the current, non-deleted resources that
+// match every criterion of `req`, its type(s) and its patient restriction. The most selective
+// criterion drives (r.rid IN ...); the others are correlated EXISTS checks.
+// Errors: invalid for combinations the engine cannot answer (e.g. :missing on _id).
+base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids);
+
+// A sort key as an SQL expression over r, never NULL (missing values sort last).
+std::string sort_expression(const SortKey& key, const ParamIds& ids);
+
+}  // namespace search

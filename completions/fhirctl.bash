@@ -76,9 +76,12 @@ _fhirctl()
     fi
 
     case ${#words[@]} in
-        0) _fhirctl_words "settings" ;;
+        0) _fhirctl_words "settings db" ;;
         *)
             case ${words[0]} in
+                db)
+                    ((${#words[@]} == 1)) && _fhirctl_words "reindex"
+                    ;;
                 settings)
                     case ${#words[@]} in
                         1) _fhirctl_words "list get set" ;;

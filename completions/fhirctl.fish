@@ -49,6 +49,10 @@ complete -c fhirctl -s h -l help -d 'Print help and exit'
 
 # Commands.
 complete -c fhirctl -n '__fhirctl_at 0' -a settings -d 'Site settings (site address, FHIR API switch, API log)'
+complete -c fhirctl -n '__fhirctl_at 0' -a db -d 'Database maintenance'
+
+# db reindex
+complete -c fhirctl -n '__fhirctl_at 1 db' -a reindex -d 'Rebuild the search indexes of every stored resource'
 
 # settings list|get|set
 complete -c fhirctl -n '__fhirctl_at 1 settings' -a list -d 'Show every setting and its value'

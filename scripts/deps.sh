@@ -7,6 +7,7 @@ packages=(
   libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   libspdlog-dev libgtest-dev libgmock-dev libpq-dev
   openssl curl sqlite3
+  clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk nginx-light)

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "commands/common.hpp"
+#include "commands/db.hpp"
 #include "commands/settings.hpp"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
 
   int exit_code = fhirctl::kOk;
   fhirctl::setup_settings(app, global, exit_code);
+  fhirctl::setup_db(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

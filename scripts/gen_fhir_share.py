@@ -230,6 +230,21 @@ def element_types(files):
     }
 
 
+def summary_elements(files):
+    """Top-level elements marked isSummary in the US Core resource profiles' snapshots, per type
+    (choice elements without their [x]), for _summary=true."""
+    out = {}
+    for name, sd in files.items():
+        if not name.startswith("StructureDefinition-") or sd.get("kind") != "resource":
+            continue
+        keep = out.setdefault(sd["type"], set())
+        for e in sd["snapshot"]["element"]:
+            parts = e["path"].split(".")
+            if len(parts) == 2 and (e.get("isSummary") or parts[1] in ("id", "meta")):
+                keep.add(parts[1].replace("[x]", ""))
+    return {t: sorted(v) for t, v in sorted(out.items())}
+
+
 def write(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -241,6 +256,7 @@ def main():
     files = read_package(tgz)
     write(ROOT / "share/fhir/us-core-profiles.json", profiles_table(files))
     write(ROOT / "share/fhir/element-types.json", element_types(files))
+    write(ROOT / "share/fhir/summary-elements.json", summary_elements(files))
 
 
 if __name__ == "__main__":

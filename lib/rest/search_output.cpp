@@ -1,7 +1,9 @@
 #include "rest/search_output.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "base/embedded.hpp"
 #include "model/bundle.hpp"
 #include "model/operation_outcome.hpp"
 #include "rest/http.hpp"
@@ -28,10 +30,27 @@ std::string link(const Context& ctx, const std::string& path, const search::Sear
   return url;
 }
 
-// _elements and _summary=data|text views: parse, trim, mark SUBSETTED.
+// Summary elements per type (share/fhir/summary-elements.json: isSummary in the US Core
+// profiles' snapshots). Types not listed fall back to the `data` view (everything but text).
+const base::Json& summary_elements() {
+  static const base::Json table = [] {
+    auto text = base::embedded_file("fhir/summary-elements.json");
+    auto parsed = text ? base::parse_json(*text) : base::Result<base::Json>(base::internal_error("missing"));
+    return parsed ? std::move(*parsed) : base::Json::object();
+  }();
+  return table;
+}
+
+// True when `key` is `name` or a choice form of it (name followed by a type, e.g. deceasedBoolean).
+bool is_element(const std::string& key, const std::string& name) {
+  return key == name || (key.size() > name.size() && key.compare(0, name.size(), name) == 0 &&
+                         std::isupper(static_cast<unsigned char>(key[name.size()])));
+}
+
+// _elements and _summary=true|data|text views: parse, trim, mark SUBSETTED.
 std::string view(const std::string& json, const search::SearchRequest& request) {
   if (request.elements.empty() && request.summary != search::SummaryMode::data &&
-      request.summary != search::SummaryMode::text) {
+      request.summary != search::SummaryMode::text && request.summary != search::SummaryMode::summary) {
     return json;
   }
   auto parsed = base::parse_json(json);
@@ -44,14 +63,32 @@ std::string view(const std::string& json, const search::SearchRequest& request) 
   keep("resourceType");
   keep("id");
   keep("meta");
-  if (request.summary == search::SummaryMode::data) {
+  const base::Json* summary = nullptr;
+  if (request.summary == search::SummaryMode::summary) {
+    const auto& table = summary_elements();
+    if (auto it = table.find(r.value("resourceType", std::string())); it != table.end()) summary = &*it;
+  }
+  if (summary) {
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      for (const auto& name : *summary) {
+        if (is_element(it.key(), name.get<std::string>())) {
+          out[it.key()] = it.value();
+          break;
+        }
+      }
+    }
+  } else if (request.summary == search::SummaryMode::data || request.summary == search::SummaryMode::summary) {
     for (auto it = r.begin(); it != r.end(); ++it) {
       if (it.key() != "text" && !out.contains(it.key())) out[it.key()] = it.value();
     }
   } else if (request.summary == search::SummaryMode::text) {
     keep("text");
   } else {
-    for (const auto& e : request.elements) keep(e);
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      for (const auto& e : request.elements) {
+        if (is_element(it.key(), e)) out[it.key()] = it.value();
+      }
+    }
   }
   base::Json& meta = out["meta"];
   if (!meta.is_object()) meta = base::Json::object();

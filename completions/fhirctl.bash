@@ -70,15 +70,22 @@ _fhirctl()
         if ((${#words[@]} == 0)); then
             _fhirctl_words "--data-dir --json --help -h"
         else
-            _fhirctl_words "--help -h"
+            if [[ ${words[0]} == import ]]; then
+                _fhirctl_words "--batch --help -h"
+            else
+                _fhirctl_words "--help -h"
+            fi
         fi
         return 0
     fi
 
     case ${#words[@]} in
-        0) _fhirctl_words "settings db" ;;
+        0) _fhirctl_words "settings db import" ;;
         *)
             case ${words[0]} in
+                import)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    ;;
                 db)
                     ((${#words[@]} == 1)) && _fhirctl_words "reindex"
                     ;;

@@ -50,6 +50,11 @@ complete -c fhirctl -s h -l help -d 'Print help and exit'
 # Commands.
 complete -c fhirctl -n '__fhirctl_at 0' -a settings -d 'Site settings (site address, FHIR API switch, API log)'
 complete -c fhirctl -n '__fhirctl_at 0' -a db -d 'Database maintenance'
+complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database'
+
+# import [--batch N] INPUT...
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -F
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction'
 
 # db reindex
 complete -c fhirctl -n '__fhirctl_at 1 db' -a reindex -d 'Rebuild the search indexes of every stored resource'

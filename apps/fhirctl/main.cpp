@@ -5,6 +5,7 @@
 
 #include "commands/common.hpp"
 #include "commands/db.hpp"
+#include "commands/import.hpp"
 #include "commands/settings.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   int exit_code = fhirctl::kOk;
   fhirctl::setup_settings(app, global, exit_code);
   fhirctl::setup_db(app, global, exit_code);
+  fhirctl::setup_import(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

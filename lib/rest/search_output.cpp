@@ -92,9 +92,11 @@ std::string view(const std::string& json, const search::SearchRequest& request) 
   }
   base::Json& meta = out["meta"];
   if (!meta.is_object()) meta = base::Json::object();
-  meta["tag"] = base::Json::array({{{"system", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"},
-                                    {"code", "SUBSETTED"},
-                                    {"display", "Resource encoded in summary mode"}}});
+  base::Json& tags = meta["tag"];
+  if (!tags.is_array()) tags = base::Json::array();
+  tags.push_back({{"system", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"},
+                  {"code", "SUBSETTED"},
+                  {"display", "Resource encoded in summary mode"}});
   return base::dump_compact(out);
 }
 

@@ -29,6 +29,8 @@
 #include <string_view>
 #include <system_error>
 
+#include <nlohmann/json.hpp>
+
 #include "base/json.hpp"
 #include "rest/http.hpp"
 #include "search/query.hpp"

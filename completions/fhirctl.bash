@@ -45,9 +45,12 @@ _fhirctl()
     fi
 
     case $prev in
-        --data-dir)
+        --data-dir | --out)
             _fhirctl_dirs
             return 0
+            ;;
+        --patients | --seed | --batch)
+            return 0 # a number
             ;;
     esac
 
@@ -57,7 +60,7 @@ _fhirctl()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --data-dir)
+            --data-dir | --batch | --patients | --seed | --out)
                 ((i++))
                 [[ ${COMP_WORDS[i]} == = ]] && ((i++))
                 ;;
@@ -72,6 +75,8 @@ _fhirctl()
         else
             if [[ ${words[0]} == import ]]; then
                 _fhirctl_words "--batch --help -h"
+            elif [[ ${words[0]} == data && ${words[1]} == generate ]]; then
+                _fhirctl_words "--patients --seed --out --help -h"
             else
                 _fhirctl_words "--help -h"
             fi
@@ -80,7 +85,7 @@ _fhirctl()
     fi
 
     case ${#words[@]} in
-        0) _fhirctl_words "settings db import" ;;
+        0) _fhirctl_words "settings db import data" ;;
         *)
             case ${words[0]} in
                 import)
@@ -88,6 +93,9 @@ _fhirctl()
                     ;;
                 db)
                     ((${#words[@]} == 1)) && _fhirctl_words "reindex"
+                    ;;
+                data)
+                    ((${#words[@]} == 1)) && _fhirctl_words "generate"
                     ;;
                 settings)
                     case ${#words[@]} in

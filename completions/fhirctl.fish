@@ -14,7 +14,7 @@ function __fhirctl_words
             continue
         end
         switch $t
-            case --data-dir
+            case --data-dir --batch --patients --seed --out
                 set skip 1
             case '-*'
             case '*'
@@ -51,10 +51,17 @@ complete -c fhirctl -s h -l help -d 'Print help and exit'
 complete -c fhirctl -n '__fhirctl_at 0' -a settings -d 'Site settings (site address, FHIR API switch, API log)'
 complete -c fhirctl -n '__fhirctl_at 0' -a db -d 'Database maintenance'
 complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database'
+complete -c fhirctl -n '__fhirctl_at 0' -a data -d 'Test and demonstration data'
 
 # import [--batch N] INPUT...
 complete -c fhirctl -n '__fish_seen_subcommand_from import' -F
 complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction'
+
+# data generate --patients N [--seed S] --out DIR
+complete -c fhirctl -n '__fhirctl_at 1 data' -a generate -d 'Write synthetic US Core patients as NDJSON files'
+complete -c fhirctl -n '__fhirctl_at 2 data generate' -l patients -x -d 'Number of patients (about 250 resources each)'
+complete -c fhirctl -n '__fhirctl_at 2 data generate' -l seed -x -d 'Seed: the same seed gives the same files (default 1)'
+complete -c fhirctl -n '__fhirctl_at 2 data generate' -l out -x -a '(__fhirctl_complete_dirs)' -d 'Directory for the files'
 
 # db reindex
 complete -c fhirctl -n '__fhirctl_at 1 db' -a reindex -d 'Rebuild the search indexes of every stored resource'

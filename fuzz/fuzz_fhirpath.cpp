@@ -19,27 +19,27 @@
 namespace {
 
 constexpr const char* kResources[] = {
-    R"({"resourceType":"Observation","id":"o1","meta":{"profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-pulse-oximetry"]},)"
-    R"("contained":[{"resourceType":"Patient","id":"pat","name":[{"family":"Inline"}]}],)"
-    R"("extension":[{"url":"http://example.org/ext","valueString":"x"},{"url":"http://example.org/num","valueInteger":3}],)"
-    R"("status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],)"
-    R"("code":{"coding":[{"system":"http://loinc.org","code":"8867-4"},{"system":"http://loinc.org","code":"59408-5"}],"text":"Heart rate"},)"
-    R"("subject":{"reference":"#pat"},"encounter":{"reference":"Encounter/e1/_history/2"},)"
-    R"("performer":[{"reference":"https://fhir.test/r4/Practitioner/pr1"},{"type":"Organization","display":"Lab"},null],)"
-    R"("effectiveDateTime":"2020-01-01T10:30:00Z","issued":"2020-01-01T11:00:00.000Z",)"
-    R"("valueQuantity":{"value":72.5,"unit":"beats/minute","system":"http://unitsofmeasure.org","code":"/min"},)"
-    R"("component":[{"code":{"coding":[{"code":"8480-6"}]},"valueQuantity":{"value":120}},)"
-    R"({"code":{"text":"flag"},"valueBoolean":true},{"code":{},"valueCodeableConcept":{"coding":[{"code":"H"}]}}],)"
-    R"("hasMember":[{"reference":"Observation/o2"}],"derivedFrom":[]})",
-    R"({"resourceType":"Patient","id":"p1","active":true,"deceasedBoolean":false,)"
-    R"("name":[{"use":"official","family":"Chalmers","given":["Peter","James"]},{"use":"usual","given":["Jim"]}],)"
-    R"("telecom":[{"system":"phone","value":"(03) 5555 6473","use":"work"},{"system":"email","value":"p@example.org"}],)"
-    R"("gender":"male","birthDate":"1974-12-25","_birthDate":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"1974-12-25T14:35:45-05:00"}]},)"
-    R"("address":[{"line":["534 Erewhon St"],"city":"PleasantVille","postalCode":"3999","period":{"start":"1974-12-25"}}],)"
-    R"("link":[{"other":{"reference":"Patient/p2"},"type":"seealso"}],"generalPractitioner":[{"reference":"Organization/1"}]})",
-    R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"b1"}},)"
-    R"({"resource":{"resourceType":"Composition","id":"c","subject":{"reference":"Patient/b1"}}}]})",
-    R"({"resourceType":"Basic","code":[1,2,"x",{"a":[[]]},null,true,1e308,-0.0,{}]})",
+    (R"({"resourceType":"Observation","id":"o1","meta":{"profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-pulse-oximetry"]},)"
+     R"("contained":[{"resourceType":"Patient","id":"pat","name":[{"family":"Inline"}]}],)"
+     R"("extension":[{"url":"http://example.org/ext","valueString":"x"},{"url":"http://example.org/num","valueInteger":3}],)"
+     R"("status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],)"
+     R"("code":{"coding":[{"system":"http://loinc.org","code":"8867-4"},{"system":"http://loinc.org","code":"59408-5"}],"text":"Heart rate"},)"
+     R"("subject":{"reference":"#pat"},"encounter":{"reference":"Encounter/e1/_history/2"},)"
+     R"("performer":[{"reference":"https://fhir.test/r4/Practitioner/pr1"},{"type":"Organization","display":"Lab"},null],)"
+     R"("effectiveDateTime":"2020-01-01T10:30:00Z","issued":"2020-01-01T11:00:00.000Z",)"
+     R"("valueQuantity":{"value":72.5,"unit":"beats/minute","system":"http://unitsofmeasure.org","code":"/min"},)"
+     R"("component":[{"code":{"coding":[{"code":"8480-6"}]},"valueQuantity":{"value":120}},)"
+     R"({"code":{"text":"flag"},"valueBoolean":true},{"code":{},"valueCodeableConcept":{"coding":[{"code":"H"}]}}],)"
+     R"("hasMember":[{"reference":"Observation/o2"}],"derivedFrom":[]})"),
+    (R"({"resourceType":"Patient","id":"p1","active":true,"deceasedBoolean":false,)"
+     R"("name":[{"use":"official","family":"Chalmers","given":["Peter","James"]},{"use":"usual","given":["Jim"]}],)"
+     R"("telecom":[{"system":"phone","value":"(03) 5555 6473","use":"work"},{"system":"email","value":"p@example.org"}],)"
+     R"("gender":"male","birthDate":"1974-12-25","_birthDate":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"1974-12-25T14:35:45-05:00"}]},)"
+     R"("address":[{"line":["534 Erewhon St"],"city":"PleasantVille","postalCode":"3999","period":{"start":"1974-12-25"}}],)"
+     R"("link":[{"other":{"reference":"Patient/p2"},"type":"seealso"}],"generalPractitioner":[{"reference":"Organization/1"}]})"),
+    (R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"b1"}},)"
+     R"({"resource":{"resourceType":"Composition","id":"c","subject":{"reference":"Patient/b1"}}}]})"),
+    (R"({"resourceType":"Basic","code":[1,2,"x",{"a":[[]]},null,true,1e308,-0.0,{}]})"),
 };
 
 std::vector<base::Json>* g_resources = nullptr;

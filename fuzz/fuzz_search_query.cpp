@@ -17,6 +17,8 @@
 //   - a parsed request never makes search() fail other than with invalid (no SQL error, no 500);
 //   - at most _count matches; following the next link (built as rest/search_output.cpp does)
 //     parses and succeeds, and so does that page's previous link.
+// With FUZZ_VERBOSE=1 in the environment each input's outcome is printed (to check seeds or
+// reproduce: build/fuzz/fuzz/fuzz_search_query FILE...).
 #include <unistd.h>
 
 #include <cstdint>
@@ -103,6 +105,7 @@ struct World {
 };
 
 World* g_world = nullptr;
+bool g_verbose = false;
 
 void remove_data_dir() {
   if (!g_world) return;
@@ -182,6 +185,8 @@ std::optional<search::SearchPage> follow(const World& w, std::string_view type, 
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (!g_world) make_world();
+  const char* verbose = std::getenv("FUZZ_VERBOSE");
+  g_verbose = verbose && *verbose && std::string_view(verbose) != "0";
   return 0;
 }
 
@@ -197,9 +202,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto params = rest::parse_query_string(query);
   auto req = parse(w, type, params, strict, patient);
+  if (g_verbose) {
+    std::fprintf(stderr, "[%s%s%s] %zu params: %s\n", std::string(type).c_str(), strict ? " strict" : "",
+                 patient ? " patient=p1" : "", params.size(), req ? "parsed" : req.error().message.c_str());
+  }
   if (!req) return 0;
 
   auto page = w.search.engine->search(*req);
+  if (g_verbose) {
+    if (page) {
+      std::fprintf(stderr, "  search: %zu matches, %zu included, total %lld%s\n", page->matches.size(),
+                   page->included.size(), page->total ? static_cast<long long>(*page->total) : -1LL,
+                   page->next_cursor ? ", next link" : "");
+    } else {
+      std::fprintf(stderr, "  search: %s: %s\n", base::to_string(page.error().code), page.error().message.c_str());
+    }
+  }
   if (!page) {
     // A request parse_search accepted may still be one the engine refuses (e.g. a cursor from
     // elsewhere, :missing on _id): that is a 400. Anything else would be a 500.

@@ -245,6 +245,23 @@ def summary_elements(files):
     return {t: sorted(v) for t, v in sorted(out.items())}
 
 
+def required_elements(files):
+    """Top-level elements with min >= 1 in the US Core resource profiles, per type (for
+    _summary=text, which keeps the mandatory elements)."""
+    out = {}
+    for name, sd in files.items():
+        if not name.startswith("StructureDefinition-") or sd.get("kind") != "resource":
+            continue
+        required = set()
+        for e in sd["snapshot"]["element"]:
+            parts = e["path"].split(".")
+            if len(parts) == 2 and e.get("min", 0) >= 1 and ":" not in e.get("id", ""):
+                required.add(parts[1].replace("[x]", ""))
+        # Mandatory in every profile of the type (the base resource's own rule is the common part).
+        out[sd["type"]] = out[sd["type"]] & required if sd["type"] in out else required
+    return {t: sorted(v) for t, v in sorted(out.items())}
+
+
 def write(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -257,6 +274,7 @@ def main():
     write(ROOT / "share/fhir/us-core-profiles.json", profiles_table(files))
     write(ROOT / "share/fhir/element-types.json", element_types(files))
     write(ROOT / "share/fhir/summary-elements.json", summary_elements(files))
+    write(ROOT / "share/fhir/required-elements.json", required_elements(files))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,8 @@
 #include "http_adapter.hpp"
 #include "logging.hpp"
 #include "options.hpp"
+#include "rest/backend.hpp"
 #include "rest/router.hpp"
-#include "search/setup.hpp"
-#include "store/data_dir.hpp"
-#include "store/resource_store.hpp"
 #include "store/settings.hpp"
 #include "tls.hpp"
 
@@ -49,29 +47,22 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto db = store::open_data_dir(opt.data_dir);
-  if (!db) {
-    serve::log_error("cannot open data directory: " + db.error().message);
+  auto backend = rest::open_backend(opt.data_dir);
+  if (!backend) {
+    serve::log_error("cannot open data directory: " + backend.error().message);
     return 1;
   }
-  auto search = search::open_search(**db);
-  if (!search) {
-    serve::log_error("cannot prepare search: " + search.error().message);
-    return 1;
-  }
-  for (const auto& skipped : search->indexer->skipped()) serve::log_warn("search parameter not indexed: " + skipped);
-  store::ResourceStore resources(**db);
-  resources.add_hook(search->indexer.get());
-  store::SettingsStore settings(**db);
-  store::SettingsCache settings_cache(settings, std::chrono::milliseconds(1000));
-  audit::ApiLog api_log(**db);
+  rest::Backend& b = **backend;
+  for (const auto& skipped : b.search.indexer->skipped()) serve::log_warn("search parameter not indexed: " + skipped);
+  store::SettingsCache settings_cache(*b.settings, std::chrono::milliseconds(1000));
+  audit::ApiLog api_log(*b.db);
 
   rest::Services services;
-  services.resources = &resources;
-  services.settings = &settings;
+  services.resources = b.resources.get();
+  services.settings = b.settings.get();
   services.settings_cache = &settings_cache;
   services.api_log = &api_log;
-  services.search = search->engine.get();
+  services.search = b.search.engine.get();
   services.max_body_bytes = opt.max_body;
   services.log_error = [](std::string_view m) { serve::log_error(m); };
   rest::Router router(services);

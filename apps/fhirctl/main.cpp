@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "commands/common.hpp"
+#include "commands/data.hpp"
 #include "commands/db.hpp"
 #include "commands/import.hpp"
 #include "commands/settings.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   fhirctl::setup_settings(app, global, exit_code);
   fhirctl::setup_db(app, global, exit_code);
   fhirctl::setup_import(app, global, exit_code);
+  fhirctl::setup_data(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -173,9 +173,12 @@ bool parse_time_value(std::string_view s, Kind kind, bool allow_minutes, FhirTim
     return false;
   }
   std::int64_t offset_us = 0;
-  pos = read_offset(s, pos, offset_us);
-  if (pos != s.size()) return false;  // also catches npos: a time without a timezone
-  t.has_offset = true;
+  const bool zoneless = allow_minutes && kind == Kind::date_time && pos == s.size();
+  if (!zoneless) {
+    pos = read_offset(s, pos, offset_us);
+    if (pos != s.size()) return false;  // also catches npos: a time without a timezone
+  }
+  t.has_offset = !zoneless;  // search values may omit the zone: read as UTC, the server's zone
   t.low_us = local - offset_us;
   t.high_us = t.low_us + width;
   out = t;

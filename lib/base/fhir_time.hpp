@@ -27,8 +27,9 @@ struct FhirTime {
 Result<FhirTime> parse_date(std::string_view text);
 
 // FHIR `dateTime`: a date as above, or YYYY-MM-DDThh:mm:ss(.fraction)?(Z|+hh:mm|-hh:mm); a time
-// requires an offset. Also accepts hh:mm without seconds when `allow_minutes` (search prefixes use
-// it), which R4 does not allow in resources.
+// requires an offset. `allow_minutes` is the lenient form search values use: hh:mm without
+// seconds, and a time without an offset (read as UTC, the server's zone), neither of which R4
+// allows in resources.
 Result<FhirTime> parse_date_time(std::string_view text, bool allow_minutes = false);
 
 // FHIR `instant`: YYYY-MM-DDThh:mm:ss(.fraction)?(Z|+hh:mm|-hh:mm), all parts required.

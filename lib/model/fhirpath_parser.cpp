@@ -260,7 +260,15 @@ class Parser {
     return n;
   }
 
-  base::Result<AstPtr> expression() { return or_expr(); }
+  // Every way back into expression() (parentheses, indexers, function arguments) passes here, so
+  // the nesting bound also bounds the parser's recursion (a fuzzer found "a[a[a[..." overflowing).
+  base::Result<AstPtr> expression() {
+    if (nesting_ >= kMaxNesting) return error(peek(), "expression nested too deeply");
+    ++nesting_;
+    auto r = or_expr();
+    --nesting_;
+    return r;
+  }
 
   base::Result<AstPtr> or_expr() {
     FHIR_TRY(AstPtr left, and_expr());

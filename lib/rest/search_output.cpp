@@ -30,14 +30,23 @@ std::string link(const Context& ctx, const std::string& path, const search::Sear
   return url;
 }
 
+base::Json load_table(const char* name) {
+  auto text = base::embedded_file(name);
+  auto parsed = text ? base::parse_json(*text) : base::Result<base::Json>(base::internal_error("missing"));
+  return parsed ? std::move(*parsed) : base::Json::object();
+}
+
 // Summary elements per type (share/fhir/summary-elements.json: isSummary in the US Core
 // profiles' snapshots). Types not listed fall back to the `data` view (everything but text).
 const base::Json& summary_elements() {
-  static const base::Json table = [] {
-    auto text = base::embedded_file("fhir/summary-elements.json");
-    auto parsed = text ? base::parse_json(*text) : base::Result<base::Json>(base::internal_error("missing"));
-    return parsed ? std::move(*parsed) : base::Json::object();
-  }();
+  static const base::Json table = load_table("fhir/summary-elements.json");
+  return table;
+}
+
+// Top-level mandatory elements per type (share/fhir/required-elements.json), kept by
+// _summary=text.
+const base::Json& required_elements() {
+  static const base::Json table = load_table("fhir/required-elements.json");
   return table;
 }
 
@@ -83,6 +92,14 @@ std::string view(const std::string& json, const search::SearchRequest& request) 
     }
   } else if (request.summary == search::SummaryMode::text) {
     keep("text");
+    const auto& table = required_elements();
+    if (auto req = table.find(r.value("resourceType", std::string())); req != table.end()) {
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        for (const auto& name : *req) {
+          if (is_element(it.key(), name.get<std::string>())) out[it.key()] = it.value();
+        }
+      }
+    }
   } else {
     for (auto it = r.begin(); it != r.end(); ++it) {
       for (const auto& e : request.elements) {

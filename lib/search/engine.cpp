@@ -6,6 +6,7 @@
 
 #include "base/crypto.hpp"
 #include "base/uuid.hpp"
+#include "model/resource_types.hpp"
 #include "search/sql_compiler.hpp"
 
 namespace search {
@@ -104,12 +105,17 @@ base::Result<std::unique_ptr<SearchEngine>> SearchEngine::create(sql::Database& 
 }
 
 std::string SearchEngine::fingerprint(const SearchRequest& req) const {
-  std::string canon = req.type + "?";
+  // Length-prefixed, so that no two different parameter lists give the same text.
+  auto field = [](std::string& out, const std::string& s) { out += std::to_string(s.size()) + ":" + s; };
+  std::string canon;
+  field(canon, req.type);
   for (const auto& [k, v] : req.echo) {
     if (k == "_count") continue;
-    canon += k + "=" + v + "&";
+    field(canon, k);
+    field(canon, v);
   }
-  if (req.patient) canon += "#patient=" + *req.patient;
+  canon += req.patient ? "P" : "-";
+  if (req.patient) field(canon, *req.patient);
   return base::to_hex(base::sha256(canon)).substr(0, 24);
 }
 
@@ -227,8 +233,19 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
   for (const auto& m : page.matches) frontier.push_back(&m);
   std::vector<store::StoredResource> found;
 
-  // Patient restriction also applies to what is included.
-  const std::string restrict = req.patient ? " AND r.rid IN (SELECT x.rid FROM compartment x WHERE x.patient_id = ?)" : "";
+  // A patient restriction also applies to included resources of the types that belong in a
+  // patient compartment; shared resources (Medication, Practitioner, Organization, ...) pass.
+  std::string restrict;
+  if (req.patient) {
+    restrict = " AND (r.rid IN (SELECT c.rid FROM compartment c WHERE c.patient_id = ?) OR r.type NOT IN (";
+    bool first = true;
+    for (std::string_view t : model::resource_types()) {
+      if (registry_->patient_compartment(std::string(t)).empty()) continue;
+      restrict += std::string(first ? "'" : ", '") + std::string(t) + "'";  // our own constant names
+      first = false;
+    }
+    restrict += "))";
+  }
 
   for (int round = 0; round < 4 && !frontier.empty(); ++round) {
     std::vector<store::StoredResource> added;

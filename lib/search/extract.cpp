@@ -104,11 +104,13 @@ void extract_reference(const model::fhirpath::Node& node, Extracted& out) {
   else if (v.is_string()) text = v.get<std::string>();  // canonical / uri used as a reference
   if (text.empty() || text[0] == '#') return;
   ReferenceValue r;
+  if (text.find("://") != std::string::npos || text.rfind("urn:", 0) == 0) r.url = text;
+  // Absolute URLs keep type and id too; a search names the server's base, so a reference to
+  // another server's Patient/1 never matches our Patient/1 (see sql_compiler.cpp).
   if (auto parsed = parse_reference(text)) {
     r.type = parsed->first;
     r.id = parsed->second;
   }
-  if (text.find("://") != std::string::npos || text.rfind("urn:", 0) == 0) r.url = text;
   if (r.id.empty() && r.url.empty()) return;
   out.references.push_back(std::move(r));
 }

@@ -173,7 +173,9 @@ base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::
                        x.references.end());
     if (e.compartment) {
       for (const auto& r : x.references) {
-        if (r.type == "Patient" && !r.id.empty()) patients.push_back(r.id);
+        // Only relative references place a resource in a compartment: an absolute URL may name
+        // another server's Patient with the same id.
+        if (r.type == "Patient" && !r.id.empty() && r.url.empty()) patients.push_back(r.id);
       }
     }
     FHIR_CHECK(insert_rows(conn, rid, e.id, x));

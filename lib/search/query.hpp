@@ -84,6 +84,7 @@ struct SearchRequest {
   std::vector<std::string> ignored;  // parameters ignored (unknown/unsupported), for the outcome entry
   ParamList echo;                    // the parameters applied, in order, for self/next links
   std::optional<std::string> patient;  // access restriction: only this patient's compartment
+  std::string base_url;              // our FHIR base: absolute references under it are local
 };
 
 inline constexpr int kDefaultCount = 50;

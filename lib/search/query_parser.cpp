@@ -73,12 +73,18 @@ base::Status parse_number(std::string_view text, std::string_view name, Value& o
   if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) {
     return bad(name, text, "not a decimal number");
   }
-  std::size_t decimals = 0;
-  if (auto dot = text.find('.'); dot != std::string_view::npos) {
-    auto e = text.find_first_of("eE");
-    decimals = (e == std::string_view::npos ? text.size() : e) - dot - 1;
+  // Precision: one unit of the last significant digit given ("1.50" -> 0.01, "1.5e2" -> 10).
+  const auto e = text.find_first_of("eE");
+  const auto mantissa = text.substr(0, e);
+  double decimals = 0;
+  if (auto dot = mantissa.find('.'); dot != std::string_view::npos) decimals = static_cast<double>(mantissa.size() - dot - 1);
+  if (e != std::string_view::npos) {
+    int exponent = 0;
+    const auto exp_text = text.substr(e + 1);
+    std::from_chars(exp_text.data() + (exp_text.starts_with('+') ? 1 : 0), exp_text.data() + exp_text.size(), exponent);
+    decimals -= exponent;
   }
-  const double half = 0.5 * std::pow(10.0, -static_cast<double>(decimals));
+  const double half = 0.5 * std::pow(10.0, -decimals);
   out.number = v;
   out.low = v - half;
   out.high = v + half;
@@ -136,13 +142,10 @@ base::Status parse_value(const SearchParam& param, const std::string& modifier, 
     case ParamType::reference: {
       if (raw.empty()) return bad(name, out.text, "empty reference");
       std::string_view ref = raw;
-      if (!base_url.empty() && ref.rfind(std::string(base_url) + "/", 0) == 0) ref.remove_prefix(base_url.size() + 1);
-      if (ref.find("://") != std::string_view::npos || ref.rfind("urn:", 0) == 0) {
-        out.url = std::string(ref);
-        if (auto parsed = parse_reference(ref)) {
-          out.type = parsed->first;
-          out.code = parsed->second;
-        }
+      if (!base_url.empty() && ref.rfind(std::string(base_url) + "/", 0) == 0) {
+        ref.remove_prefix(base_url.size() + 1);
+      } else if (ref.find("://") != std::string_view::npos || ref.rfind("urn:", 0) == 0) {
+        out.url = std::string(ref);  // another server's resource: only its URL identifies it
         return {};
       }
       if (auto parsed = parse_reference(ref)) {
@@ -159,9 +162,14 @@ base::Status parse_value(const SearchParam& param, const std::string& modifier, 
       return {};
     }
     case ParamType::string:
-    case ParamType::uri:
-      out.code = raw;
+    case ParamType::uri: {
+      out.code.clear();  // undo the search escapes \, \| \$ \\ (commas were split already)
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\\' && i + 1 < raw.size()) ++i;
+        out.code.push_back(raw[i]);
+      }
       return {};
+    }
     case ParamType::composite:
     case ParamType::special:
       return bad(name, out.text, "this parameter type is not supported");
@@ -301,13 +309,16 @@ struct Parser {
   }
 };
 
+// _count: a whole number >= 0; larger than kMaxCount is capped, not refused.
 base::Result<int> parse_count(std::string_view v) {
-  int n = 0;
+  const bool digits = !v.empty() && v.size() <= 64 &&
+                      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return bad("_count", v, "expected a whole number from 0 to " + std::to_string(kMaxCount));
+  std::int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < 0) {
-    return bad("_count", v, "expected a whole number from 0 to " + std::to_string(kMaxCount));
-  }
-  return std::min(n, kMaxCount);
+  if (ec == std::errc::result_out_of_range) return kMaxCount;
+  (void)p;
+  return static_cast<int>(std::min<std::int64_t>(n, kMaxCount));
 }
 
 base::Status parse_include(const Registry& registry, std::string_view name, std::string_view value, bool rev,
@@ -343,6 +354,7 @@ base::Result<SearchRequest> parse_search(const Registry& registry, std::string_v
                                          bool strict, std::string_view base_url) {
   SearchRequest req;
   req.type = std::string(type);
+  req.base_url = std::string(base_url);
   Parser parser{registry, base_url};
   auto ignore = [&](const std::string& name, const std::string& why) -> base::Status {
     if (strict) return base::invalid("Search parameter " + name + " " + why + " (Prefer: handling=strict)");
@@ -356,9 +368,14 @@ base::Result<SearchRequest> parse_search(const Registry& registry, std::string_v
       req.cursor = value;
       continue;
     }
+    if (value.find('\0') != std::string::npos || name.find('\0') != std::string::npos) {
+      return bad(n, "", "search parameters may not contain NUL characters");
+    }
     bool echo = true;
     if (n == "_count") {
       FHIR_TRY(req.count, parse_count(value));
+      req.echo.emplace_back(name, std::to_string(req.count));  // links show the count applied
+      continue;
     } else if (n == "_total") {
       if (value == "none") req.total = TotalMode::none;
       else if (value == "estimate") req.total = TotalMode::estimate;

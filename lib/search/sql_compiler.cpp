@@ -52,8 +52,15 @@ void date_condition(Prefix p, const base::FhirTime& t, const std::string& low, c
     case Prefix::ne: sql += "NOT (" + low + " >= ? AND " + high + " <= ?)"; binds.insert(binds.end(), {sl, sh}); break;
     case Prefix::gt: sql += high + " > ?"; binds.emplace_back(sh); break;
     case Prefix::lt: sql += low + " < ?"; binds.emplace_back(sl); break;
-    case Prefix::ge: sql += high + " > ?"; binds.emplace_back(sl); break;
-    case Prefix::le: sql += low + " < ?"; binds.emplace_back(sh); break;
+    // R4: ge = gt, or the search range fully contains the target; le likewise with lt.
+    case Prefix::ge:
+      sql += "(" + high + " > ? OR (" + low + " >= ? AND " + high + " <= ?))";
+      binds.insert(binds.end(), {sh, sl, sh});
+      break;
+    case Prefix::le:
+      sql += "(" + low + " < ? OR (" + low + " >= ? AND " + high + " <= ?))";
+      binds.insert(binds.end(), {sl, sl, sh});
+      break;
     case Prefix::sa: sql += low + " >= ?"; binds.emplace_back(sh); break;
     case Prefix::eb: sql += high + " <= ?"; binds.emplace_back(sl); break;
     case Prefix::ap: {
@@ -71,8 +78,11 @@ void number_condition(Prefix p, const Value& v, const std::string& col, std::str
   switch (p) {
     case Prefix::eq: sql += "(" + col + " >= ? AND " + col + " < ?)"; binds.insert(binds.end(), {v.low, v.high}); break;
     case Prefix::ne: sql += "NOT (" + col + " >= ? AND " + col + " < ?)"; binds.insert(binds.end(), {v.low, v.high}); break;
-    case Prefix::gt: case Prefix::sa: sql += col + " > ?"; binds.emplace_back(v.number); break;
-    case Prefix::lt: case Prefix::eb: sql += col + " < ?"; binds.emplace_back(v.number); break;
+    case Prefix::gt: sql += col + " > ?"; binds.emplace_back(v.number); break;
+    case Prefix::lt: sql += col + " < ?"; binds.emplace_back(v.number); break;
+    // sa/eb: beyond the value's whole precision range ("1" covers [0.5, 1.5)).
+    case Prefix::sa: sql += col + " >= ?"; binds.emplace_back(v.high); break;
+    case Prefix::eb: sql += col + " < ?"; binds.emplace_back(v.low); break;
     case Prefix::ge: sql += col + " >= ?"; binds.emplace_back(v.number); break;
     case Prefix::le: sql += col + " <= ?"; binds.emplace_back(v.number); break;
     case Prefix::ap: {
@@ -85,7 +95,8 @@ void number_condition(Prefix p, const Value& v, const std::string& col, std::str
 }
 
 // The condition on alias x for one value; sets `selectivity` (lower = more selective).
-void value_condition(const Criterion& c, const Value& v, std::string& sql, std::vector<Bind>& binds, int& selectivity) {
+void value_condition(const Criterion& c, const Value& v, const std::string& base, std::string& sql,
+                     std::vector<Bind>& binds, int& selectivity) {
   const ParamType type = c.param->type;
   switch (type) {
     case ParamType::string:
@@ -135,10 +146,17 @@ void value_condition(const Criterion& c, const Value& v, std::string& sql, std::
         sql += "x.url = ?";
         binds.emplace_back(v.url);
       } else {
+        // A local reference: stored relative, or absolute under our own base.
         const std::string& t = !v.type.empty() ? v.type : c.modifier;
-        sql += t.empty() ? "x.target_id = ?" : "(x.target_id = ? AND x.target_type = ?)";
+        sql += "(x.target_id = ?";
         binds.emplace_back(v.code);
-        if (!t.empty()) binds.emplace_back(t);
+        if (!t.empty()) {
+          sql += " AND x.target_type = ?";
+          binds.emplace_back(t);
+        }
+        sql += " AND (x.url IS NULL OR substr(x.url, 1, ?) = ?))";
+        binds.emplace_back(static_cast<std::int64_t>(base.size()));
+        binds.emplace_back(base);
       }
       selectivity = std::min(selectivity, 1);
       return;
@@ -167,12 +185,18 @@ void value_condition(const Criterion& c, const Value& v, std::string& sql, std::
       return;
     }
     case ParamType::uri:
+      // :below / :above follow URL path segments: ".../ValueSet/12" is not above ".../ValueSet/123".
       if (c.modifier == "below") {
-        sql += "(x.value >= ? AND x.value < ?)";
+        const std::string base = v.code.ends_with("/") ? v.code : v.code + "/";
+        sql += "(x.value = ? OR (x.value >= ? AND x.value < ?))";
         binds.emplace_back(v.code);
-        binds.emplace_back(prefix_upper_bound(v.code));
+        binds.emplace_back(base);
+        binds.emplace_back(prefix_upper_bound(base));
       } else if (c.modifier == "above") {
-        sql += "substr(?, 1, length(x.value)) = x.value";
+        sql += "(x.value = ? OR substr(?, 1, length(x.value) + 1) = x.value || '/' OR "
+               "(substr(x.value, -1) = '/' AND substr(?, 1, length(x.value)) = x.value))";
+        binds.emplace_back(v.code);
+        binds.emplace_back(v.code);
         binds.emplace_back(v.code);
       } else {
         sql += "x.value = ?";
@@ -186,7 +210,7 @@ void value_condition(const Criterion& c, const Value& v, std::string& sql, std::
   }
 }
 
-base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids);
+base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base);
 
 // Conditions over `alias` for a clause; the driver form uses IN, the others EXISTS.
 std::string render(const Clause& cl, const std::string& alias, bool driver) {
@@ -240,11 +264,11 @@ base::Result<Clause> special_clause(const Criterion& c) {
   return cl;
 }
 
-base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids) {
+base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base) {
   if (c.has) {
     auto ref_id = ids.id(*c.has->reference);
     if (!ref_id) return base::internal_error("no id for search parameter " + c.has->reference->code);
-    FHIR_TRY(Clause inner, compile_criterion(*c.has->criterion, ids));
+    FHIR_TRY(Clause inner, compile_criterion(*c.has->criterion, ids, base));
     std::vector<Clause> inner_clauses{std::move(inner)};
     SqlFragment cond = combine(inner_clauses, "h");
     Clause cl;
@@ -263,7 +287,7 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids) 
   Clause cl;
   cl.subquery = std::string("SELECT x.rid FROM ") + table + " x WHERE x.param = " + std::to_string(*pid);
   if (c.chain) {
-    FHIR_TRY(Clause inner, compile_criterion(*c.chain, ids));
+    FHIR_TRY(Clause inner, compile_criterion(*c.chain, ids, base));
     std::vector<Clause> inner_clauses{std::move(inner)};
     SqlFragment cond = combine(inner_clauses, "t");
     cl.subquery += " AND x.target_type = ? AND x.target_id IN (SELECT t.id FROM resources t WHERE t.type = ? "
@@ -283,7 +307,7 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids) 
   cl.subquery += " AND (";
   for (std::size_t i = 0; i < c.values.size(); ++i) {
     if (i) cl.subquery += " OR ";
-    value_condition(c, c.values[i], cl.subquery, cl.binds, selectivity);
+    value_condition(c, c.values[i], base, cl.subquery, cl.binds, selectivity);
   }
   cl.subquery += ")";
   cl.priority = selectivity;
@@ -295,7 +319,7 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids) 
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids) {
   std::vector<Clause> clauses;
   for (const auto& c : req.criteria) {
-    FHIR_TRY(Clause cl, compile_criterion(c, ids));
+    FHIR_TRY(Clause cl, compile_criterion(c, ids, req.base_url + "/"));
     clauses.push_back(std::move(cl));
   }
   if (req.patient) {

@@ -6,13 +6,17 @@ Query::Query(Connection& conn, std::string_view sql) {
   auto prepared = conn.prepare(sql);
   if (prepared) {
     stmt_ = *prepared;
+    stmt_->in_use = true;
   } else {
     prepare_error_ = std::make_unique<base::Error>(std::move(prepared).error());
   }
 }
 
 Query::~Query() {
-  if (stmt_) stmt_->reset();
+  if (stmt_) {
+    stmt_->reset();
+    stmt_->in_use = false;
+  }
 }
 
 Query& Query::bind(std::int64_t v) {

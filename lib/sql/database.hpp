@@ -18,6 +18,8 @@ enum class Dialect { sqlite, postgres };
 class Statement {
  public:
   virtual ~Statement() = default;
+  // Set by Query while it holds the statement; a connection never evicts a statement in use.
+  bool in_use = false;
   virtual void bind_int(int index, std::int64_t value) = 0;        // 1-based index
   virtual void bind_real(int index, double value) = 0;
   virtual void bind_text(int index, std::string_view value) = 0;   // copied by the driver

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -24,6 +25,7 @@ base::Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
 
 class SqliteStatement final : public Statement {
  public:
+  std::uint64_t last_used = 0;
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
@@ -71,12 +73,17 @@ class SqliteConnection final : public Connection {
 
   base::Result<Statement*> prepare(std::string_view sql) override {
     auto it = cache_.find(sql);
-    if (it != cache_.end()) return it->second.get();
+    if (it != cache_.end()) {
+      it->second->last_used = ++tick_;
+      return it->second.get();
+    }
+    if (cache_.size() >= kMaxCached) evict();
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db_, rc, "sqlite prepare");
     auto owned = std::make_unique<SqliteStatement>(db_, stmt);
+    owned->last_used = ++tick_;
     Statement* raw = owned.get();
     cache_.emplace(std::string(sql), std::move(owned));
     return raw;
@@ -97,6 +104,20 @@ class SqliteConnection final : public Connection {
   }
 
   std::int64_t changes() const override { return sqlite3_changes64(db_); }
+
+  // Bounds the cache: search SQL varies with the query's shape, so without a bound a client could
+  // grow memory with ordinary URLs. Drops the least recently used quarter not in use.
+  void evict() {
+    std::vector<std::pair<std::uint64_t, const std::string*>> idle;
+    for (const auto& [sql, stmt] : cache_) {
+      if (!stmt->in_use) idle.emplace_back(stmt->last_used, &sql);
+    }
+    std::sort(idle.begin(), idle.end());
+    const std::size_t drop = std::max<std::size_t>(1, kMaxCached / 4);
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < idle.size() && i < drop; ++i) keys.push_back(*idle[i].second);
+    for (const auto& k : keys) cache_.erase(k);
+  }
   Dialect dialect() const override { return Dialect::sqlite; }
 
  private:
@@ -107,6 +128,8 @@ class SqliteConnection final : public Connection {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, Hash, std::equal_to<>> cache_;
+  static constexpr std::size_t kMaxCached = 256;
+  std::uint64_t tick_ = 0;
 };
 
 class SqliteDatabase final : public Database {

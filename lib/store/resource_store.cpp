@@ -265,7 +265,14 @@ base::Status ResourceStore::write(const std::function<base::Status(WriteTx&)>& f
   sql::Transaction tx(*conn);
   FHIR_CHECK(tx.begin_status());
   WriteTx wtx(*conn, hooks_, base::now_us());
+  struct EndTransaction {
+    const std::vector<WriteHook*>& hooks;
+    ~EndTransaction() {
+      for (WriteHook* h : hooks) h->end_transaction();
+    }
+  } end{hooks_};
   FHIR_CHECK(fn(wtx));
+  for (WriteHook* hook : hooks_) FHIR_CHECK(hook->before_commit(wtx));
   return tx.commit();
 }
 

@@ -52,9 +52,17 @@ struct HistoryPage {
 
 // Runs inside the write transaction after every create/update/delete (search indexing, Group
 // maintenance, ...). An error aborts the whole transaction.
+class WriteTx;
+
 class WriteHook {
  public:
   virtual ~WriteHook() = default;
+  // Runs once per transaction after the caller's writes and before COMMIT; may write more
+  // resources through `tx` (e.g. derived Groups), which run the hooks' on_write again.
+  virtual base::Status before_commit(WriteTx& /*tx*/) { return {}; }
+  // Runs after every transaction, committed or rolled back, to drop per-transaction state.
+  // Writes are serialised (one writer), so per-transaction state needs no lock.
+  virtual void end_transaction() {}
   // `parsed` is the stored JSON already parsed (nullptr for a deletion), so hooks need not parse
   // resource.json again.
   virtual base::Status on_write(sql::Connection& conn, std::int64_t rid, const StoredResource& resource,
@@ -80,6 +88,8 @@ class WriteTx {
                                    std::optional<std::int64_t> if_match = std::nullopt);
   // Reads the current version as this transaction sees it.
   base::Result<StoredResource> read(std::string_view type, std::string_view id);
+  // The transaction's connection, for hooks that query inside it.
+  sql::Connection& connection() { return conn_; }
 
  private:
   base::Result<WriteResult> put_version(std::string_view type, std::string_view id,

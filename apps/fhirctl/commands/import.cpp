@@ -10,8 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "search/setup.hpp"
-#include "store/data_dir.hpp"
+#include "rest/backend.hpp"
 #include "store/importer.hpp"
 
 namespace fhirctl {
@@ -81,19 +80,12 @@ base::Status feed(std::istream& in, const std::string& source, store::Importer& 
 }
 
 int run(const GlobalOptions& global, const ImportOptions& o) {
-  auto db = store::open_data_dir(global.data_dir);
-  if (!db) {
-    std::cerr << "fhirctl: " << db.error().message << "\n";
+  auto backend = rest::open_backend(global.data_dir);
+  if (!backend) {
+    std::cerr << "fhirctl: " << backend.error().message << "\n";
     return kFailure;
   }
-  auto search = search::open_search(**db);
-  if (!search) {
-    std::cerr << "fhirctl: " << search.error().message << "\n";
-    return kFailure;
-  }
-  store::ResourceStore resources(**db);
-  resources.add_hook(search->indexer.get());
-  store::Importer importer(resources, o.batch);
+  store::Importer importer(*(*backend)->resources, o.batch);
   Progress progress;
   const auto started = std::chrono::steady_clock::now();
 

@@ -26,7 +26,7 @@ CREATE INDEX idx_token_rid ON idx_token (rid, param, code);
 CREATE TABLE idx_reference (
   rid INTEGER NOT NULL, param INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT
 );
-CREATE INDEX idx_reference_lookup ON idx_reference (param, target_id, target_type, rid);
+CREATE INDEX idx_reference_lookup ON idx_reference (param, target_id, target_type, rid, url);
 CREATE INDEX idx_reference_rid ON idx_reference (rid, param);
 CREATE INDEX idx_reference_url ON idx_reference (param, url) WHERE url IS NOT NULL;
 

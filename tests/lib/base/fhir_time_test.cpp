@@ -185,7 +185,11 @@ TEST(FhirTimeDateTime, MinutePrecisionOnlyWithAllowMinutes) {
   EXPECT_EQ(t.precision, TimePrecision::minute);
   EXPECT_EQ(t.low_us, (k2024_03_05 + 10 * 3600) * kSecond);
   EXPECT_EQ(t.high_us, t.low_us + kMinute);
-  EXPECT_FALSE(base::parse_date_time("2024-03-05T10:00", true).ok());  // still needs an offset
+  // Search values may omit the offset: read as UTC, and marked as having none.
+  FhirTime zoneless = ok_date_time("2024-03-05T10:00", true);
+  EXPECT_EQ(zoneless.low_us, t.low_us);
+  EXPECT_FALSE(zoneless.has_offset);
+  EXPECT_FALSE(base::parse_date_time("2024-03-05T10:00:00").ok()) << "resources still need an offset";
   auto r = base::parse_date_time("2024-03-05T10Z", true);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("hh:mm(:ss"), std::string::npos);

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "audit/api_log.hpp"
+#include "rest/backend.hpp"
 #include "rest/router.hpp"
-#include "search/setup.hpp"
 #include "store/data_dir.hpp"
 #include "store/resource_store.hpp"
 #include "store/settings.hpp"
@@ -22,22 +22,19 @@ class RouterTest : public ::testing::Test {
     char tmpl[] = "/tmp/fhir-rest-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto db = store::open_data_dir(dir_);
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    auto search = search::open_search(*db_);
-    ASSERT_TRUE(search.ok()) << search.error().message;
-    search_ = std::move(*search);
-    resources_ = std::make_unique<store::ResourceStore>(*db_);
-    resources_->add_hook(search_.indexer.get());
-    settings_ = std::make_unique<store::SettingsStore>(*db_);
+    auto backend = rest::open_backend(dir_);
+    ASSERT_TRUE(backend.ok()) << backend.error().message;
+    backend_ = std::move(*backend);
+    db_ = backend_->db.get();
+    resources_ = backend_->resources.get();
+    settings_ = backend_->settings.get();
     cache_ = std::make_unique<store::SettingsCache>(*settings_, std::chrono::milliseconds(0));
     api_log_ = std::make_unique<audit::ApiLog>(*db_);
-    services_.resources = resources_.get();
-    services_.settings = settings_.get();
+    services_.resources = resources_;
+    services_.settings = settings_;
     services_.settings_cache = cache_.get();
     services_.api_log = api_log_.get();
-    services_.search = search_.engine.get();
+    services_.search = backend_->search.engine.get();
     services_.max_body_bytes = 64 * 1024;
     services_.log_error = [this](std::string_view m) { logged_errors_ += std::string(m) + "\n"; };
     router_ = std::make_unique<rest::Router>(services_);
@@ -47,10 +44,7 @@ class RouterTest : public ::testing::Test {
     router_.reset();
     api_log_.reset();
     cache_.reset();
-    settings_.reset();
-    resources_.reset();
-    search_ = {};
-    db_.reset();
+    backend_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -85,10 +79,10 @@ class RouterTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<sql::Database> db_;
-  search::SearchComponents search_;
-  std::unique_ptr<store::ResourceStore> resources_;
-  std::unique_ptr<store::SettingsStore> settings_;
+  std::unique_ptr<rest::Backend> backend_;
+  sql::Database* db_ = nullptr;
+  store::ResourceStore* resources_ = nullptr;
+  store::SettingsStore* settings_ = nullptr;
   std::unique_ptr<store::SettingsCache> cache_;
   std::unique_ptr<audit::ApiLog> api_log_;
   rest::Services services_;

@@ -16,7 +16,7 @@ build: deps $(BUILD_DIR)/build.ninja
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 serve: build
-	$(BUILD_DIR)/apps/fhir-serve/fhir-serve --data-dir $(DATA_DIR) --dev --listen 0.0.0.0:8443
+	$(BUILD_DIR)/apps/fhir-serve/fhir-serve --data-dir $(DATA_DIR) --dev --demo --listen 0.0.0.0:8443
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS) --output-on-failure

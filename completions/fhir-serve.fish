@@ -15,6 +15,7 @@ complete -c fhir-serve -f
 complete -c fhir-serve -l data-dir -x -a '(__fhir_serve_complete_dirs)' -d 'Data directory (database, TLS files)'
 complete -c fhir-serve -l listen -x -d 'Address and port to listen on, HOST:PORT (default 0.0.0.0:8443)'
 complete -c fhir-serve -l dev -d 'Create a self-signed certificate in DATA_DIR/tls on first start'
+complete -c fhir-serve -l demo -d 'Load the demo data set into an empty data directory'
 complete -c fhir-serve -l insecure-http -d 'Serve plain HTTP (loopback addresses only)'
 complete -c fhir-serve -l cert -r -F -d 'TLS certificate chain (PEM)'
 complete -c fhir-serve -l key -r -F -d 'TLS private key (PEM)'

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "audit/api_log.hpp"
+#include "demo.hpp"
 #include "http_adapter.hpp"
 #include "logging.hpp"
 #include "options.hpp"
@@ -54,6 +55,22 @@ int main(int argc, char** argv) {
   }
   rest::Backend& b = **backend;
   for (const auto& skipped : b.search.indexer->skipped()) serve::log_warn("search parameter not indexed: " + skipped);
+  std::string demo_patient;
+  if (opt.demo) {
+    auto demo = serve::load_demo_data(b);
+    if (!demo) {
+      serve::log_error("cannot load demo data: " + demo.error().message);
+      return 1;
+    }
+    if (demo->loaded) {
+      serve::log_info("demo data: " + std::to_string(demo->patients) + " patients, " +
+                      std::to_string(demo->resources) + " resources loaded in " +
+                      std::to_string(static_cast<int>(demo->seconds * 1000)) + " ms");
+      demo_patient = demo->first_patient;
+    } else {
+      serve::log_info("demo data: the data directory already holds resources; nothing loaded");
+    }
+  }
   store::SettingsCache settings_cache(*b.settings, std::chrono::milliseconds(1000));
   audit::ApiLog api_log(*b.db);
 
@@ -126,6 +143,20 @@ int main(int argc, char** argv) {
   serve::log_info(std::string("fhir-serve listening on ") + adapter.scheme + "://" + opt.host + ":" +
                   std::to_string(port) +
                   " (FHIR base /r4, data dir " + opt.data_dir.string() + ")");
+  if (opt.demo) {
+    const std::string base = adapter.scheme + "://localhost:" + std::to_string(port) + "/r4";
+    const std::string k = opt.insecure_http ? "" : "-k ";
+    std::cout << "\nDemo server ready. Try:\n"
+              << "  curl " << k << base << "/metadata\n"
+              << "  curl " << k << "'" << base << "/Patient?_count=5'\n";
+    if (!demo_patient.empty()) {
+      std::cout << "  curl " << k << "'" << base << "/Observation?patient=" << demo_patient
+                << "&category=vital-signs&_sort=-date&_count=5'\n"
+                << "  curl " << k << "'" << base << "/Group?_count=5'   # one Group per practitioner\n";
+    }
+    std::cout << "There is no authorization yet (SMART lands in a later release): keep it on this machine.\n"
+              << std::flush;
+  }
   const bool ok = server->listen_after_bind();
   if (stopper.joinable()) {
     if (ok) {

@@ -66,6 +66,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--data-dir", data_dir, "Data directory (database, TLS files); also FHIR_DATA_DIR")->capture_default_str();
   app.add_option("--listen", o.listen, "Address and port to listen on, HOST:PORT")->capture_default_str();
   app.add_flag("--dev", o.dev, "Create a self-signed certificate in DATA_DIR/tls on first start");
+  app.add_flag("--demo", o.demo, "Load the demo data set (100 synthetic US Core patients) into an empty data dir");
   app.add_flag("--insecure-http", o.insecure_http, "Serve plain HTTP (allowed only on a loopback address)");
   app.add_option("--cert", o.cert, "TLS certificate chain (PEM); default DATA_DIR/tls/cert.pem");
   app.add_option("--key", o.key, "TLS private key (PEM); default DATA_DIR/tls/key.pem");

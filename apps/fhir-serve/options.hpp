@@ -12,6 +12,7 @@ struct Options {
   std::filesystem::path data_dir = "./fhir-data";
   std::string listen = "0.0.0.0:8443";
   bool dev = false;
+  bool demo = false;
   bool insecure_http = false;
   std::string cert;  // default DATA_DIR/tls/cert.pem
   std::string key;   // default DATA_DIR/tls/key.pem

@@ -192,7 +192,8 @@ base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::
 
 base::Status Indexer::on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
                                const base::Json* parsed) {
-  FHIR_CHECK(clear(conn, rid));
+  // A first version has no rows to replace (a resurrected resource has version > 1).
+  if (resource.version != 1) FHIR_CHECK(clear(conn, rid));
   if (resource.deleted) return {};
   if (parsed) return index(conn, rid, resource.type, resource.id, *parsed);
   FHIR_TRY(auto json, base::parse_json(resource.json));

@@ -19,10 +19,15 @@ base::Status Importer::add(std::string_view source, std::int64_t line, std::stri
     reject(source, line, parsed.error().message);
     return {};
   }
-  return add_resource(source, line, std::move(*parsed));
+  return queue(source, line, std::move(*parsed), std::string(json_text));
 }
 
 base::Status Importer::add_resource(std::string_view source, std::int64_t line, base::Json resource) {
+  std::string text = resource.is_object() ? base::dump_compact(resource) : std::string();
+  return queue(source, line, std::move(resource), std::move(text));
+}
+
+base::Status Importer::queue(std::string_view source, std::int64_t line, base::Json resource, std::string text) {
   if (!resource.is_object()) {
     reject(source, line, "not a JSON object");
     return {};
@@ -32,7 +37,7 @@ base::Status Importer::add_resource(std::string_view source, std::int64_t line, 
     reject(source, line, msg);
     return {};
   }
-  pending_.push_back({std::string(source), line, std::move(resource)});
+  pending_.push_back({std::string(source), line, std::move(resource), std::move(text)});
   if (static_cast<int>(pending_.size()) >= batch_size_) return flush();
   return {};
 }
@@ -54,19 +59,24 @@ base::Status Importer::write_one(Pending& p, WriteTx& tx) {
 
 base::Status Importer::flush() {
   if (pending_.empty()) return {};
-  // Keep a copy so a failed batch can be retried one resource at a time.
-  std::vector<Pending> batch = pending_;
   const ImportStats before = stats_;
   auto s = store_.write([&](WriteTx& tx) -> base::Status {
-    for (auto& p : batch) FHIR_CHECK(write_one(p, tx));
+    for (auto& p : pending_) FHIR_CHECK(write_one(p, tx));
     return {};
   });
   if (s.ok()) {
     pending_.clear();
     return {};
   }
+  // The batch rolled back: retry one resource at a time (from the kept text) to find the bad one.
   stats_ = before;
   for (auto& p : pending_) {
+    auto reparsed = base::parse_json(p.text);
+    if (!reparsed) {
+      reject(p.source, p.line, reparsed.error().message);
+      continue;
+    }
+    p.resource = std::move(*reparsed);
     auto one = store_.write([&](WriteTx& tx) { return write_one(p, tx); });
     if (!one.ok()) {
       if (one.error().code == base::ErrorCode::internal) {

@@ -34,15 +34,19 @@ class Importer {
   // Writes what is queued.
   base::Status flush();
 
+  // Counts an input the caller could not even read as a resource (e.g. an over-long line).
+  void reject(std::string_view source, std::int64_t line, const std::string& message);
+
   const ImportStats& stats() const { return stats_; }
 
  private:
   struct Pending {
     std::string source;
     std::int64_t line;
-    base::Json resource;
+    base::Json resource;  // moved into the store by the batch write
+    std::string text;     // the resource as JSON, to retry one by one if the batch fails
   };
-  void reject(std::string_view source, std::int64_t line, const std::string& message);
+  base::Status queue(std::string_view source, std::int64_t line, base::Json resource, std::string text);
   base::Status write_one(Pending& p, WriteTx& tx);
 
   ResourceStore& store_;

@@ -42,37 +42,92 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_{};
 };
 
-// Feeds one input: NDJSON (a resource per line), or a JSON document (a Bundle's entries, or one
-// resource).
+constexpr std::size_t kMaxLine = 64u << 20;     // a longer NDJSON line is reported and skipped
+constexpr std::size_t kMaxDocument = 1u << 30;  // a JSON document (Bundle) larger than this is refused
+
+// Reads one line of at most kMaxLine bytes. Returns false at end of input; sets `too_long` (and
+// skips the rest of the line) when the line is longer.
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (int c = buf->sbumpc(); c != std::char_traits<char>::eof(); c = buf->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxLine) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+  return any;
+}
+
+// Feeds one input: NDJSON (a resource per line), or one JSON document (a Bundle's entries, or a
+// single resource). NDJSON streams line by line, so files of any size load in bounded memory.
 base::Status feed(std::istream& in, const std::string& source, store::Importer& importer, Progress& progress) {
-  std::string first;
-  std::getline(in, first);
-  std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // One complete JSON value on the first line, more lines after: NDJSON.
-  auto first_parsed = base::parse_json(first);
-  if (first_parsed || rest.empty()) {
-    std::int64_t line_no = 1;
-    if (!first.empty()) FHIR_CHECK(importer.add(source, line_no, std::string_view(first)));
-    std::istringstream lines(rest);
-    std::string line;
-    while (std::getline(lines, line)) {
+  std::string line;
+  bool too_long = false;
+  std::int64_t line_no = 0;
+  std::vector<std::string> head;  // lines read before we know the format
+  // NDJSON when the first non-blank line is a complete JSON value on its own.
+  while (read_line(in, line, too_long)) {
+    ++line_no;
+    if (too_long) {
+      importer.reject(source, line_no, "line longer than 64 MiB; skipped");
+      continue;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      head.push_back(line);
+      continue;
+    }
+    head.push_back(line);
+    break;
+  }
+  if (head.empty()) return {};
+  const bool ndjson = base::parse_json(head.back()).ok();
+  if (ndjson) {
+    std::int64_t n = line_no - static_cast<std::int64_t>(head.size());
+    for (const auto& h : head) {
+      ++n;
+      if (h.find_first_not_of(" \t\r") != std::string::npos) FHIR_CHECK(importer.add(source, n, std::string_view(h)));
+    }
+    while (read_line(in, line, too_long)) {
       ++line_no;
+      if (too_long) {
+        importer.reject(source, line_no, "line longer than 64 MiB; skipped");
+        continue;
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       FHIR_CHECK(importer.add(source, line_no, std::string_view(line)));
       progress.update(importer.stats());
     }
     return {};
   }
-  auto doc = base::parse_json(first + "\n" + rest);
-  if (!doc) return importer.add(source, 1, std::string_view(first + rest));  // rejected: the parser's message
+  // One JSON document spread over lines.
+  std::string doc_text;
+  for (const auto& h : head) doc_text += h + "\n";
+  while (read_line(in, line, too_long)) {
+    if (too_long || doc_text.size() + line.size() > kMaxDocument) {
+      importer.reject(source, 1, "JSON document larger than 1 GiB; split it or use NDJSON");
+      return {};
+    }
+    doc_text += line;
+    doc_text += '\n';
+  }
+  auto doc = base::parse_json(doc_text);
+  if (!doc) return importer.add(source, 1, std::string_view(doc_text));  // rejected with the parser's message
   if (doc->is_object() && doc->value("resourceType", std::string()) == "Bundle" && doc->contains("entry")) {
     std::int64_t i = 0;
     for (auto& entry : (*doc)["entry"]) {
       ++i;
       if (entry.is_object() && entry.contains("resource")) {
         FHIR_CHECK(importer.add_resource(source + "#entry" + std::to_string(i), 1, std::move(entry["resource"])));
-        progress.update(importer.stats());
+      } else {
+        importer.reject(source + "#entry" + std::to_string(i), 1, "Bundle entry has no resource");
       }
+      progress.update(importer.stats());
     }
     return {};
   }

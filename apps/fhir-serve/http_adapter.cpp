@@ -1,5 +1,8 @@
 #include "http_adapter.hpp"
 
+#include <sys/socket.h>
+
+#include <atomic>
 #include <chrono>
 
 #include "base/error.hpp"
@@ -33,7 +36,15 @@ rest::Request to_rest(const httplib::Request& req, const AdapterConfig& config) 
   return r;
 }
 
+// The listening socket, captured when httplib creates it (one server per process).
+std::atomic<int> g_listen_fd{-1};
+
 }  // namespace
+
+void widen_listen_backlog() {
+  const int fd = g_listen_fd.load();
+  if (fd >= 0) ::listen(fd, SOMAXCONN);  // Linux updates the backlog of a listening socket
+}
 
 void mount_router(httplib::Server& server, const rest::Router& router, const AdapterConfig& config) {
   const int threads = config.threads;
@@ -42,6 +53,12 @@ void mount_router(httplib::Server& server, const rest::Router& router, const Ada
   server.set_keep_alive_max_count(1000000);
   server.set_keep_alive_timeout(config.keep_alive_timeout);
   server.set_payload_max_length(config.max_body);
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;  // httplib's default options, which this callback replaces
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+    g_listen_fd = static_cast<int>(sock);
+  });
 
   auto handler = [&router, config](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();

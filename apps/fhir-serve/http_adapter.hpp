@@ -23,4 +23,8 @@ struct AdapterConfig {
 // Routes every method and path of `server` to `router`.
 void mount_router(httplib::Server& server, const rest::Router& router, const AdapterConfig& config);
 
+// httplib listens with a backlog of 5 (compiled into Debian's library): 64 clients connecting at
+// once overflow it and wait 1-3 s for SYN retries. Call after bind_to_port to raise it to SOMAXCONN.
+void widen_listen_backlog();
+
 }  // namespace serve

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "audit/api_log.hpp"
+#include "audit/api_log_db.hpp"
 #include "demo.hpp"
 #include "http_adapter.hpp"
 #include "logging.hpp"
@@ -72,7 +73,12 @@ int main(int argc, char** argv) {
     }
   }
   store::SettingsCache settings_cache(*b.settings, std::chrono::milliseconds(1000));
-  audit::ApiLog api_log(*b.db);
+  auto api_log_db = audit::open_api_log_db(opt.data_dir);
+  if (!api_log_db) {
+    serve::log_error("cannot open the API log: " + api_log_db.error().message);
+    return 1;
+  }
+  audit::ApiLog api_log(**api_log_db);
 
   rest::Services services;
   services.resources = b.resources.get();
@@ -133,6 +139,7 @@ int main(int argc, char** argv) {
     serve::log_error("cannot listen on " + opt.listen + " (address in use or not permitted)");
     return 1;
   }
+  serve::widen_listen_backlog();
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);

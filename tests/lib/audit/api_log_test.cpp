@@ -1,4 +1,5 @@
 #include "audit/api_log.hpp"
+#include "audit/api_log_db.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,7 +27,8 @@ struct Row {
 class ApiLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::open_data_dir(dir_ / "data");
+    std::filesystem::create_directories(dir_ / "data");
+    auto opened = audit::open_api_log_db(dir_ / "data");
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     db_ = std::move(*opened);
   }

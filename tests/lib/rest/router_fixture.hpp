@@ -8,6 +8,7 @@
 #include <string>
 
 #include "audit/api_log.hpp"
+#include "audit/api_log_db.hpp"
 #include "rest/backend.hpp"
 #include "rest/router.hpp"
 #include "store/data_dir.hpp"
@@ -29,7 +30,10 @@ class RouterTest : public ::testing::Test {
     resources_ = backend_->resources.get();
     settings_ = backend_->settings.get();
     cache_ = std::make_unique<store::SettingsCache>(*settings_, std::chrono::milliseconds(0));
-    api_log_ = std::make_unique<audit::ApiLog>(*db_);
+    auto log_db = audit::open_api_log_db(dir_);
+    ASSERT_TRUE(log_db.ok()) << log_db.error().message;
+    api_log_db_ = std::move(*log_db);
+    api_log_ = std::make_unique<audit::ApiLog>(*api_log_db_);
     services_.resources = resources_;
     services_.settings = settings_;
     services_.settings_cache = cache_.get();
@@ -43,6 +47,7 @@ class RouterTest : public ::testing::Test {
   void TearDown() override {
     router_.reset();
     api_log_.reset();
+    api_log_db_.reset();
     cache_.reset();
     backend_.reset();
     std::error_code ec;
@@ -84,6 +89,7 @@ class RouterTest : public ::testing::Test {
   store::ResourceStore* resources_ = nullptr;
   store::SettingsStore* settings_ = nullptr;
   std::unique_ptr<store::SettingsCache> cache_;
+  std::unique_ptr<sql::Database> api_log_db_;
   std::unique_ptr<audit::ApiLog> api_log_;
   rest::Services services_;
   std::unique_ptr<rest::Router> router_;

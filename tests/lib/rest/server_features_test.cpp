@@ -79,7 +79,7 @@ std::vector<std::vector<std::string>> api_log_rows(sql::Database& db) {
 TEST_F(ServerFeaturesTest, ApiLogRecordsRequestsWithoutBodiesUnlessFull) {
   get("/r4/Patient/nobody", {{"authorization", "Bearer secret-token-value"}});
   api_log_->flush();
-  auto rows = api_log_rows(*db_);
+  auto rows = api_log_rows(*api_log_db_);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0], "GET");
   EXPECT_EQ(rows[0][1], "GET /{type}/{id}");
@@ -92,12 +92,12 @@ TEST_F(ServerFeaturesTest, ApiLogRecordsRequestsWithoutBodiesUnlessFull) {
   ASSERT_TRUE(settings_->set("api_log", "off").ok());
   get("/r4/Patient/nobody");
   api_log_->flush();
-  rows = api_log_rows(*db_);
+  rows = api_log_rows(*api_log_db_);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_NE(rows[1][4].find("\"active\":true"), std::string::npos);
 
   // No token anywhere in the log.
-  auto conn = db_->reader();
+  auto conn = api_log_db_->reader();
   sql::Query q(**conn, "SELECT COUNT(*) FROM api_log WHERE path LIKE '%secret-token%' OR request_body LIKE '%secret-token%'");
   ASSERT_TRUE(q.step().ok());
   EXPECT_EQ(q.int_at(0), 0);

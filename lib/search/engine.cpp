@@ -30,6 +30,7 @@ struct Cursor {
   bool previous = false;
   std::vector<Bind> keys;
   std::int64_t rid = 0;
+  std::optional<std::int64_t> total;  // counted on the first page, carried to the others
 };
 
 std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const std::string& key) {
@@ -37,6 +38,7 @@ std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const
   j["d"] = c.previous ? "p" : "n";
   j["q"] = fingerprint;
   j["r"] = c.rid;
+  if (c.total) j["t"] = *c.total;
   j["k"] = nlohmann::json::array();
   for (const auto& b : c.keys) {
     if (const auto* i = std::get_if<std::int64_t>(&b)) j["k"].push_back(*i);
@@ -64,6 +66,7 @@ base::Result<Cursor> decode_cursor(const std::string& text, const std::string& f
   Cursor c;
   c.previous = j.value("d", "n") == "p";
   c.rid = j["r"].get<std::int64_t>();
+  if (j.contains("t") && j["t"].is_number_integer()) c.total = j["t"].get<std::int64_t>();
   for (const auto& k : j["k"]) {
     if (k.is_number_integer()) c.keys.emplace_back(k.get<std::int64_t>());
     else if (k.is_number()) c.keys.emplace_back(k.get<double>());
@@ -136,7 +139,11 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   FHIR_TRY(auto conn, db_->reader());
   SearchPage page;
 
-  if (req.total != TotalMode::none || req.summary == SummaryMode::count) {
+  // The total is counted on the first page and carried in the signed cursor to later pages
+  // (for those it is the total as of the first page, which keyset paging keeps consistent).
+  if (cursor && cursor->total && req.summary != SummaryMode::count) {
+    if (req.total != TotalMode::none) page.total = cursor->total;
+  } else if (req.total != TotalMode::none || req.summary == SummaryMode::count) {
     sql::Query q(*conn, "SELECT COUNT(*) FROM resources r WHERE " + where.sql);
     bind_all(q, where.binds);
     FHIR_TRY(bool row, q.step());
@@ -161,7 +168,9 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
         after.sql += keys[i] + (greater ? " > ?" : " < ?");
         after.binds.push_back(cursor->keys[i]);
       } else {
-        after.sql += backwards ? "r.rid < ?" : "r.rid > ?";
+        // Unary + keeps SQLite from using this as an index range on resources (which turns the
+        // driving IN list into a per-row check and scans every later row of the type).
+        after.sql += backwards ? "+r.rid < ?" : "+r.rid > ?";
         after.binds.emplace_back(cursor->rid);
       }
       after.sql += ")";
@@ -210,6 +219,7 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   if (!row_keys.empty()) {
     const bool has_next = backwards || more;
     const bool has_prev = backwards ? more : cursor.has_value();
+    for (auto* c : {&row_keys.front(), &row_keys.back()}) c->total = page.total;
     if (has_next) {
       Cursor next = row_keys.back();
       next.previous = false;

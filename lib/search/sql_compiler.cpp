@@ -331,8 +331,12 @@ base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds
   }
   SqlFragment out;
   out.sql = "r.deleted = 0";
+  const bool driven = std::any_of(clauses.begin(), clauses.end(),
+                                  [](const Clause& c) { return !c.negated && !c.subquery.empty(); });
   if (!req.type.empty()) {
-    out.sql += " AND r.type = ?";
+    // With a driving rid list, look rows up by rowid and test the type on the row (unary +
+    // keeps SQLite from going through the type index for every rid instead).
+    out.sql += driven ? " AND +r.type = ?" : " AND r.type = ?";
     out.binds.emplace_back(req.type);
   } else if (!req.types.empty()) {
     out.sql += " AND r.type IN (";

@@ -31,7 +31,7 @@ TEST(DataDir, CreatesThePrivateDirectoryAndAppliesTheSchema) {
   EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
   EXPECT_TRUE(fs::exists(dir / "fhir.db"));
   EXPECT_GE(scalar(**db, "SELECT MIN(version) FROM schema_migrations"), 1);
-  for (const char* table : {"resources", "resource_history", "settings", "api_log"}) {
+  for (const char* table : {"resources", "resource_history", "settings", "search_param", "idx_token", "compartment"}) {
     EXPECT_EQ(scalar(**db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
                                table + "'"),
               1)

@@ -38,6 +38,7 @@
 #   FHIR_SERVE, FHIRCTL  binaries [build/release/apps/...]; built with cmake --build when missing
 #   REIMPORT [0]         1: discard the cached data directory and import again
 #   PRELOAD [1]          1: read the data directory once before the runs (into the page cache)
+#   IMPORT_ONLY [0]      1: stop after generating and importing (with REIMPORT=1: time the import)
 #
 # Needs python3, wrk, curl.
 set -euo pipefail
@@ -61,6 +62,7 @@ QUIET_BUSY=${QUIET_BUSY:-30}
 RUN_QUIET_WAIT=${RUN_QUIET_WAIT:-120}
 REIMPORT=${REIMPORT:-0}
 PRELOAD=${PRELOAD:-1}
+IMPORT_ONLY=${IMPORT_ONLY:-0}
 
 die() {
   echo "bench/search.sh: $*" >&2
@@ -111,8 +113,6 @@ DATA=$WORK/data-s$SEED
 GEN_MARK=$NDJSON/.complete
 IMPORT_MARK=$WORK/data-s$SEED.imported
 RUN=$WORK/last-run
-rm -rf "$RUN"
-mkdir -p "$RUN"
 
 # --- processes and cleanup ---------------------------------------------------------------------
 pids=()
@@ -140,6 +140,13 @@ trap 'exit 143' TERM
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+CLK_TCK=$(getconf CLK_TCK)
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user+system ticks of all its threads
+busy_ticks() {                                               # non-idle ticks of all CPUs, /proc/stat
+  local user nice system irq softirq steal
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
+}
 
 # --- 1. data set -------------------------------------------------------------------------------
 if [[ -f $GEN_MARK ]]; then
@@ -155,31 +162,50 @@ else
   note "generated in $(elapsed "$t0") s: $(cat "$GEN_MARK")"
 fi
 RESOURCES=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1])).values()))' "$GEN_MARK")
-NDJSON_BYTES=$(du -sb "$NDJSON" | awk '{ print $1 }')
+NDJSON_BYTES=$(du -sb "$NDJSON/" | awk '{ print $1 }')
 
 # --- 2. import ---------------------------------------------------------------------------------
 if [[ $REIMPORT == 1 ]]; then rm -rf "$DATA" "$IMPORT_MARK"; fi
 if [[ -f $IMPORT_MARK && -d $DATA ]]; then
-  read -r IMPORTED IMPORT_SECONDS IMPORT_DATE <"$IMPORT_MARK"
+  read -r IMPORTED IMPORT_SECONDS IMPORT_DATE IMPORT_CPU IMPORT_OTHER <"$IMPORT_MARK"
   IMPORT_CACHED=" (cached: imported $IMPORT_DATE)"
   note "reusing the data directory $DATA ($IMPORTED resources imported in $IMPORT_SECONDS s on $IMPORT_DATE)"
 else
   rm -rf "$DATA" "$IMPORT_MARK"
   mkdir -p "$DATA"
   note "importing $RESOURCES resources with fhirctl import --batch $BATCH (several minutes for N=10000)"
-  t0=$(now)
-  env "${strip_env[@]}" "$CTL_BIN" --json --data-dir "$DATA" import --batch "$BATCH" "$NDJSON" \
-    >"$WORK/import.json" 2>"$WORK/import.log" || die "fhirctl import failed: $(tail -n 5 "$WORK/import.log")"
+  t0=$(now) b0=$(busy_ticks)
+  TIMEFORMAT='%U %S'
+  { time env "${strip_env[@]}" "$CTL_BIN" --json --data-dir "$DATA" import --batch "$BATCH" "$NDJSON" \
+    >"$WORK/import.json" 2>"$WORK/import.log"; } 2>"$WORK/import.time" ||
+    die "fhirctl import failed: $(tail -n 5 "$WORK/import.log")"
+  unset TIMEFORMAT
   IMPORT_SECONDS=$(elapsed "$t0")
+  # CPU of fhirctl and of everything else on the machine meanwhile, percent of one core.
+  read -r IMPORT_CPU IMPORT_OTHER < <(awk -v b="$(($(busy_ticks) - b0))" -v hz="$CLK_TCK" -v d="$IMPORT_SECONDS" \
+    -v t="$(cat "$WORK/import.time")" 'BEGIN { split(t, u, " "); c = 100 * (u[1] + u[2]) / d; o = 100 * b / hz / d - c
+      printf "%.0f %.0f\n", c, (o < 0 ? 0 : o) }')
   IMPORTED=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["created"] + d["updated"])' "$WORK/import.json")
   ((IMPORTED == RESOURCES)) || die "fhirctl imported $IMPORTED of $RESOURCES resources: $(cat "$WORK/import.json")"
   IMPORT_DATE=$(date -u +%Y-%m-%dT%H:%MZ)
-  echo "$IMPORTED $IMPORT_SECONDS $IMPORT_DATE" >"$IMPORT_MARK"
+  echo "$IMPORTED $IMPORT_SECONDS $IMPORT_DATE $IMPORT_CPU $IMPORT_OTHER" >"$IMPORT_MARK"
   IMPORT_CACHED=""
   note "imported $IMPORTED resources in $IMPORT_SECONDS s"
 fi
 IMPORT_RATE=$(awk -v n="$IMPORTED" -v s="$IMPORT_SECONDS" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
 DB_BYTES=$(du -sb "$DATA" | awk '{ print $1 }')
+IMPORT_LINE="$IMPORTED resources in $IMPORT_SECONDS s = $IMPORT_RATE resources/s (fhirctl import --batch $BATCH"
+if [[ -n ${IMPORT_CPU:-} ]] && ((IMPORT_CPU > 0)); then
+  # Per CPU-second of fhirctl (single-threaded): about what it reaches with a core to itself, unless
+  # the disk holds it back.
+  IMPORT_LINE+="; fhirctl ${IMPORT_CPU}% of one core = $(awk -v r="$IMPORT_RATE" -v c="$IMPORT_CPU" 'BEGIN { printf "%.0f", r * 100 / c }')"
+  IMPORT_LINE+=" resources per CPU-second; the rest of the machine ${IMPORT_OTHER}% busy"
+fi
+IMPORT_LINE+=")$IMPORT_CACHED"
+if [[ $IMPORT_ONLY == 1 ]]; then
+  echo "import:   $IMPORT_LINE; data dir $((DB_BYTES / 1048576)) MiB"
+  exit 0
+fi
 
 # Values the wrk scripts pick from: patient ids, and 2-4 letter prefixes of the family names.
 IDS=$WORK/ids-s$SEED.txt
@@ -221,6 +247,8 @@ if [[ $PRELOAD == 1 ]]; then
 fi
 
 # --- 4. fhir-serve -----------------------------------------------------------------------------
+rm -rf "$RUN"
+mkdir -p "$RUN"
 log=$RUN/fhir-serve.log
 env "${strip_env[@]}" "$SERVE_BIN" --data-dir "$DATA" --listen 127.0.0.1:0 --insecure-http \
   --threads "$SERVER_THREADS" >"$log" 2>&1 &
@@ -270,13 +298,6 @@ note "checks: Observation?patient&category $CHK_OBS_N matches ($CHK_OBS_BYTES by
 
 # --- 6. wrk ------------------------------------------------------------------------------------
 LUA=$here/search/random-query.lua
-CLK_TCK=$(getconf CLK_TCK)
-proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user+system ticks of all its threads
-busy_ticks() {                                               # non-idle ticks of all CPUs, /proc/stat
-  local user nice system irq softirq steal
-  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
-  echo $((user + nice + system + irq + softirq + steal))
-}
 # quiet: waits (up to RUN_QUIET_WAIT s) until the machine, with nothing of ours running, is less than
 # QUIET_BUSY % of one core busy over 2 s; sets PRE_BUSY to the last such figure.
 quiet() {
@@ -368,6 +389,7 @@ walk_field() { # walk_field COUNT PAGE FIELD
 }
 
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+noisy=0
 wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
 {
   echo "fhir-serve search benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -375,7 +397,7 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
   echo "load:     $LOAD_BEFORE before the runs (waited ${waited}s for <= $MAX_LOAD), $LOAD_AFTER after"
   echo "data:     $N patients (seed $SEED), $RESOURCES resources, NDJSON $((NDJSON_BYTES / 1048576)) MiB, data dir $((DB_BYTES / 1048576)) MiB" \
     "($( ((PRELOAD == 1)) && echo "read into the page cache first" || echo "not preloaded"); $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB RAM)"
-  echo "import:   $IMPORTED resources in $IMPORT_SECONDS s = $IMPORT_RATE resources/s (fhirctl import --batch $BATCH)$IMPORT_CACHED"
+  echo "import:   $IMPORT_LINE"
   echo "server:   $SERVE_BIN --insecure-http --threads $SERVER_THREADS"
   echo "runs:     wrk ${DURATION}s after a ${WARMUP}s warm-up, random patient of $N / name prefix of $N_PREFIXES per request;" \
     "page walks: $WALKS per page size, one keep-alive connection"
@@ -390,9 +412,11 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
     if [[ $name == *-c1 ]]; then label="$label -t1 -c1"; else label="$label -t$WRK_THREADS -c$CONNECTIONS"; fi
     errs=$(($(wrk_field "$f" errors) + $(wrk_field "$f" non2xx)))
     read -r pre server client other <"$RUN/$name.cpu"
+    mark=''
+    if ((pre > QUIET_BUSY || other > 25)); then mark=' *' noisy=1; fi
     awk -v l="$label" -v rps="$(wrk_field "$f" rps)" -v p50="$(wrk_field "$f" p50)" -v p99="$(wrk_field "$f" p99)" \
-      -v e="$errs" -v pre="$pre" -v sv="$server" -v cl="$client" -v ot="$other" \
-      'BEGIN { printf "%-55s %7.0f %7.3f %8.3f %6d %4d%% %5d%% %4d%% %4d%%\n", l, rps, p50, p99, e, pre, sv, cl, ot }'
+      -v e="$errs" -v pre="$pre" -v sv="$server" -v cl="$client" -v ot="$other" -v m="$mark" \
+      'BEGIN { printf "%-55s %7.0f %7.3f %8.3f %6d %4d%% %5d%% %4d%% %4d%%%s\n", l, rps, p50, p99, e, pre, sv, cl, ot, m }'
   done
   echo
   printf '%-55s %7s %7s %8s %8s %8s\n' "c. page walk, Observation?patient=X&_count=C" "walks" "entries" "p50 ms" "p90 ms" "p99 ms"
@@ -409,10 +433,16 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
       fi
     done
     read -r pre server client other <"$RUN/walk-$c.cpu"
-    echo "   (_count=$c walks: machine ${pre}% busy before; during: server ${server}%, python ${client}%, other ${other}%)"
+    mark=''
+    if ((pre > QUIET_BUSY || other > 25)); then mark=' *' noisy=1; fi
+    echo "   (_count=$c walks: machine ${pre}% busy before; during: server ${server}%, python ${client}%, other ${other}%)$mark"
   done
   echo "pre: machine busy (percent of one core) in the 2 s before the run; server, wrk, other: CPU during the run,"
   echo "percent of one core ($(nproc) cores = $(($(nproc) * 100))%): fhir-serve, the client, everything else."
+  if ((noisy)); then
+    echo "*: the machine was busy with other work before or during this run (pre > ${QUIET_BUSY}% or other > 25%):"
+    echo "   the figure is not reliable; run again on a quiet machine."
+  fi
   echo
   obs_p50=$(wrk_field "$RUN/obs.wrk" p50) obs_rps=$(wrk_field "$RUN/obs.wrk" rps)
   name_p50=$(wrk_field "$RUN/name.wrk" p50)

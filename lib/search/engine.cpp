@@ -141,9 +141,11 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
 
   // The total is counted on the first page and carried in the signed cursor to later pages
   // (for those it is the total as of the first page, which keyset paging keeps consistent).
+  const bool counted = req.total == TotalMode::accurate || req.total == TotalMode::estimate ||
+                       req.summary == SummaryMode::count || (req.count == 0 && req.total != TotalMode::none);
   if (cursor && cursor->total && req.summary != SummaryMode::count) {
     if (req.total != TotalMode::none) page.total = cursor->total;
-  } else if (req.total != TotalMode::none || req.summary == SummaryMode::count) {
+  } else if (counted) {
     sql::Query q(*conn, "SELECT COUNT(*) FROM resources r WHERE " + where.sql);
     bind_all(q, where.binds);
     FHIR_TRY(bool row, q.step());
@@ -211,6 +213,10 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
       else c.keys.emplace_back(q.int_at(col));
     }
     row_keys.push_back(std::move(c));
+  }
+  // Without _total, the total is given when it is free: a first page that holds every match.
+  if (req.total == TotalMode::automatic && !page.total && !cursor && !more) {
+    page.total = static_cast<std::int64_t>(page.matches.size());
   }
   if (backwards) {
     std::reverse(page.matches.begin(), page.matches.end());

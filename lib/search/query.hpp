@@ -66,7 +66,9 @@ struct Include {
   bool iterate = false;
 };
 
-enum class TotalMode { none, estimate, accurate };
+// automatic (no _total): the total is given when it costs nothing (the whole result fits on the
+// first page); accurate/estimate: always counted; none: never.
+enum class TotalMode { automatic, none, estimate, accurate };
 enum class SummaryMode { none, count, summary, data, text };
 
 struct SearchRequest {
@@ -75,7 +77,7 @@ struct SearchRequest {
   std::vector<Criterion> criteria;   // ANDed
   std::vector<SortKey> sort;
   int count = 50;
-  TotalMode total = TotalMode::accurate;
+  TotalMode total = TotalMode::automatic;
   SummaryMode summary = SummaryMode::none;
   std::vector<std::string> elements;
   std::vector<Include> includes;

@@ -177,10 +177,18 @@ TEST_F(PagingTest, PreviousLinks) {
 }
 
 TEST_F(PagingTest, CountAndTotal) {
-  auto p = page("_count=2");
+  auto p = page("_count=2&_total=accurate");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->total, 7);
   EXPECT_EQ(p->matches.size(), 2u);
+
+  // Without _total, the total is given only when it is free (everything on the first page).
+  p = page("_count=2");
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE(p->total);
+  p = page("_count=50");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->total, 7);
 
   p = page("_count=0");
   ASSERT_TRUE(p.ok());

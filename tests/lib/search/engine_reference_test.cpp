@@ -227,7 +227,7 @@ TEST_F(PatientRestriction, OnlyThePatientsCompartment) {
   EXPECT_EQ(all_ids("Patient", "_id=pb", "pa"), Set{});
   EXPECT_EQ(all_ids("Practitioner", "", "pa"), Set{});
 
-  auto req = parse("Observation", params("_count=2"));
+  auto req = parse("Observation", params("_count=2&_total=accurate"));
   ASSERT_TRUE(req.ok());
   req->patient = "pa";
   auto page = engine_->search(*req);
@@ -266,7 +266,7 @@ TEST_F(PatientRestriction, IncludesNeverBringInAnotherPatient) {
 }
 
 TEST_F(PatientRestriction, CursorOfOnePatientIsRefusedForAnother) {
-  auto req = parse("Observation", params("_count=2"));
+  auto req = parse("Observation", params("_count=2&_total=accurate"));
   ASSERT_TRUE(req.ok());
   req->patient = "pa";
   auto page = engine_->search(*req);

@@ -358,7 +358,7 @@ TEST_F(QueryParser, CountTotalSummaryElements) {
   auto r = parse("Patient", {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->count, 50);
-  EXPECT_EQ(r->total, search::TotalMode::accurate);
+  EXPECT_EQ(r->total, search::TotalMode::automatic);
   EXPECT_EQ(r->summary, search::SummaryMode::none);
 
   for (const auto& [text, n] : std::vector<std::pair<std::string, int>>{{"0", 0}, {"1", 1}, {"1000", 1000},

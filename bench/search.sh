@@ -402,7 +402,7 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
   echo "runs:     wrk ${DURATION}s after a ${WARMUP}s warm-up, random patient of $N / name prefix of $N_PREFIXES per request;" \
     "page walks: $WALKS per page size, one keep-alive connection"
   echo "sizes:    a. Observation?patient=$SAMPLE_ID&category=vital-signs: $CHK_OBS_N entries (default _count) of total $CHK_OBS_TOTAL, $CHK_OBS_BYTES bytes;"
-  echo "          b. Patient?name=$SAMPLE_PREFIX: $CHK_NAME_N entries of total $CHK_NAME_TOTAL, $CHK_NAME_BYTES bytes (Bundle.total is computed: _total=accurate by default)"
+  echo "          b. Patient?name=$SAMPLE_PREFIX: $CHK_NAME_N entries of total $CHK_NAME_TOTAL, $CHK_NAME_BYTES bytes (no _total: Bundle.total is given only when every match fits on the first page)"
   echo
   printf '%-55s %7s %7s %8s %6s %5s %6s %5s %5s\n' "" "req/s" "p50 ms" "p99 ms" "errors" "pre" "server" "wrk" "other"
   for row in "obs|a. Observation?patient=X&category=vital-signs" "obs-c1|a. Observation?patient=X&category=vital-signs" \

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/embedded.hpp"
+
 namespace base {
 
 Result<Json> parse_json(std::string_view text) {
@@ -28,6 +30,14 @@ Result<std::string> prettify(std::string_view text) {
   auto parsed = parse_json(text);
   if (!parsed) return std::move(parsed).error();
   return dump_pretty(*parsed);
+}
+
+Result<Json> embedded_json(std::string_view name) {
+  auto text = embedded_file(name);
+  if (!text) return internal_error("embedded file missing from the build: " + std::string(name));
+  auto parsed = parse_json(*text);
+  if (!parsed) return internal_error("embedded file " + std::string(name) + ": " + parsed.error().message);
+  return parsed;
 }
 
 }  // namespace base

@@ -24,4 +24,8 @@ std::string dump_pretty(const Json& j);
 // Re-indents compact JSON text for `_pretty=true`. Errors if text is not JSON.
 Result<std::string> prettify(std::string_view text);
 
+// An embedded share/ file (base/embedded.hpp) parsed as JSON. Errors: internal when the file was
+// not embedded or is not JSON (a build problem, never the client's).
+Result<Json> embedded_json(std::string_view name);
+
 }  // namespace base

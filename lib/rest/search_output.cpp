@@ -3,7 +3,6 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "base/embedded.hpp"
 #include "model/bundle.hpp"
 #include "model/operation_outcome.hpp"
 #include "rest/http.hpp"
@@ -31,8 +30,7 @@ std::string link(const Context& ctx, const std::string& path, const search::Sear
 }
 
 base::Json load_table(const char* name) {
-  auto text = base::embedded_file(name);
-  auto parsed = text ? base::parse_json(*text) : base::Result<base::Json>(base::internal_error("missing"));
+  auto parsed = base::embedded_json(name);
   return parsed ? std::move(*parsed) : base::Json::object();
 }
 

@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "base/embedded.hpp"
 #include "base/fhir_time.hpp"
 #include "model/resource_types.hpp"
 #include "rest/fhir_io.hpp"
@@ -15,9 +14,7 @@ namespace {
 // US Core 3.1.1 profiles per resource type (share/fhir/us-core-profiles.json, embedded).
 const base::Json& us_core_profiles() {
   static const base::Json profiles = [] {
-    auto text = base::embedded_file("fhir/us-core-profiles.json");
-    if (!text) return base::Json::object();
-    auto parsed = base::parse_json(*text);
+    auto parsed = base::embedded_json("fhir/us-core-profiles.json");
     return parsed ? std::move(*parsed) : base::Json::object();
   }();
   return profiles;

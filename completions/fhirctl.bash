@@ -102,7 +102,7 @@ _fhirctl()
                         1) _fhirctl_words "list get set" ;;
                         2)
                             case ${words[1]} in
-                                get | set) _fhirctl_words "site_address fhir_api_enabled api_log" ;;
+                                get | set) _fhirctl_words "site_address fhir_api_enabled api_log oauth_registration" ;;
                             esac
                             ;;
                         3)
@@ -110,6 +110,7 @@ _fhirctl()
                                 case ${words[2]} in
                                     fhir_api_enabled) _fhirctl_words "true false" ;;
                                     api_log) _fhirctl_words "off minimal full" ;;
+                                    oauth_registration) _fhirctl_words "open initial-access-token closed" ;;
                                     site_address) ;; # an https:// URL without a trailing slash
                                 esac
                             fi

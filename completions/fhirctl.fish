@@ -76,6 +76,7 @@ set -l __fhirctl_key_cond '__fhirctl_at 2 settings get; or __fhirctl_at 2 settin
 complete -c fhirctl -n $__fhirctl_key_cond -a site_address -d 'Public base URL, e.g. https://ehr.example.org:8443'
 complete -c fhirctl -n $__fhirctl_key_cond -a fhir_api_enabled -d 'Enable the Standard FHIR REST API (true|false)'
 complete -c fhirctl -n $__fhirctl_key_cond -a api_log -d 'API log detail (off|minimal|full)'
+complete -c fhirctl -n $__fhirctl_key_cond -a oauth_registration -d 'OAuth client registration (open|initial-access-token|closed)'
 
 # Setting values, for set.
 complete -c fhirctl -n '__fhirctl_at 3 settings set fhir_api_enabled' -a true -d 'Serve the FHIR REST API'
@@ -83,3 +84,6 @@ complete -c fhirctl -n '__fhirctl_at 3 settings set fhir_api_enabled' -a false -
 complete -c fhirctl -n '__fhirctl_at 3 settings set api_log' -a off -d 'Record nothing'
 complete -c fhirctl -n '__fhirctl_at 3 settings set api_log' -a minimal -d 'Record method, path, status and duration'
 complete -c fhirctl -n '__fhirctl_at 3 settings set api_log' -a full -d 'Also record request and response bodies'
+complete -c fhirctl -n '__fhirctl_at 3 settings set oauth_registration' -a open -d 'Anyone may register'
+complete -c fhirctl -n '__fhirctl_at 3 settings set oauth_registration' -a initial-access-token -d 'Registration needs an initial access token'
+complete -c fhirctl -n '__fhirctl_at 3 settings set oauth_registration' -a closed -d 'No dynamic registration'

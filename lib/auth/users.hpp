@@ -111,6 +111,7 @@ class UserStore {
   Clock clock_;
   ScryptParams params_;
   LockoutPolicy lockout_;
+  std::string dummy_hash_;  // verified against for unknown users, so timing does not tell
 };
 
 }  // namespace auth

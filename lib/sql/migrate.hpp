@@ -21,4 +21,9 @@ struct Migration {
 // ErrorCode::conflict.
 base::Status migrate(Connection& conn, std::span<const Migration> migrations);
 
+// The same with the applied versions recorded in `table` instead of schema_migrations, for a
+// module whose numbering is its own (lib/auth: auth_schema_migrations). `table` is an identifier
+// of [a-z_] chosen in code. Errors: as above; internal for a bad table name.
+base::Status migrate(Connection& conn, std::span<const Migration> migrations, std::string_view table);
+
 }  // namespace sql

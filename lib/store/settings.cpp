@@ -31,6 +31,11 @@ base::Status valid_site_address(std::string_view v) {
   return {};
 }
 
+base::Status valid_registration_policy(std::string_view v) {
+  if (v == "open" || v == "initial-access-token" || v == "closed") return {};
+  return base::invalid("expected open, initial-access-token or closed, got \"" + std::string(v) + "\"");
+}
+
 struct Definition {
   std::string_view key;
   std::string_view default_value;
@@ -45,6 +50,10 @@ constexpr Definition kSettings[] = {
      valid_site_address},
     {"fhir_api_enabled", "true", "Enable the Standard FHIR REST API (true|false)", valid_bool},
     {"api_log", "minimal", "API log: off | minimal | full (full also records bodies)", valid_log_level},
+    {"oauth_registration", "open",
+     "OAuth dynamic client registration: open | initial-access-token | closed (apps beyond patient "
+     "standalone start disabled either way)",
+     valid_registration_policy},
 };
 
 const Definition* find_definition(std::string_view key) {
@@ -116,6 +125,7 @@ base::Result<SiteSettings> SettingsStore::load() const {
     if (i.key == "site_address") s.site_address = i.value;
     else if (i.key == "fhir_api_enabled") s.fhir_api_enabled = i.value == "true";
     else if (i.key == "api_log") s.api_log = i.value;
+    else if (i.key == "oauth_registration") s.oauth_registration = i.value;
   }
   return s;
 }

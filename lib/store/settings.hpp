@@ -19,6 +19,7 @@ struct SiteSettings {
   std::string site_address;       // public base URL, e.g. https://ehr.example.org:8443 (no trailing /)
   bool fhir_api_enabled = true;   // "Enable Standard FHIR REST API"
   std::string api_log = "minimal";  // off | minimal | full
+  std::string oauth_registration = "open";  // open | initial-access-token | closed
 };
 
 struct SettingInfo {

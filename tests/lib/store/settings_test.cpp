@@ -43,7 +43,7 @@ TEST_F(SettingsTest, ListsEveryKnownSettingWithDefaults) {
     EXPECT_EQ(s.value, s.default_value) << s.key;
     EXPECT_FALSE(s.description.empty()) << s.key;
   }
-  EXPECT_EQ(keys, (std::vector<std::string>{"site_address", "fhir_api_enabled", "api_log"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"site_address", "fhir_api_enabled", "api_log", "oauth_registration"}));
   EXPECT_EQ((*all)[0].default_value, "");
   EXPECT_EQ((*all)[1].default_value, "true");
   EXPECT_EQ((*all)[2].default_value, "minimal");

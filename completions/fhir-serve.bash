@@ -69,7 +69,7 @@ _fhir_serve()
     esac
 
     # fhir-serve takes no arguments, only options.
-    local opts="--data-dir --listen --dev --demo --insecure-http --cert --key --threads --max-body
+    local opts="--data-dir --listen --dev --demo --insecure-http --no-auth --cert --key --threads --max-body
                 --keep-alive-timeout --log-format --log-level --config --help"
     [[ -z $cur || $cur == -* ]] || return 0
     _fhir_serve_words "$opts -h"

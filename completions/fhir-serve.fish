@@ -17,6 +17,7 @@ complete -c fhir-serve -l listen -x -d 'Address and port to listen on, HOST:PORT
 complete -c fhir-serve -l dev -d 'Create a self-signed certificate in DATA_DIR/tls on first start'
 complete -c fhir-serve -l demo -d 'Load the demo data set into an empty data directory'
 complete -c fhir-serve -l insecure-http -d 'Serve plain HTTP (loopback addresses only)'
+complete -c fhir-serve -l no-auth -d 'Serve the FHIR API without access token checks (loopback addresses only)'
 complete -c fhir-serve -l cert -r -F -d 'TLS certificate chain (PEM)'
 complete -c fhir-serve -l key -r -F -d 'TLS private key (PEM)'
 complete -c fhir-serve -l threads -x -d 'Worker threads, 1-4096 (default 256)'

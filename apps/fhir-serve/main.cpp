@@ -9,11 +9,15 @@
 
 #include "audit/api_log.hpp"
 #include "audit/api_log_db.hpp"
+#include "auth/auth_service.hpp"
 #include "demo.hpp"
+#include "demo_logins.hpp"
 #include "http_adapter.hpp"
 #include "logging.hpp"
+#include "jwks_fetcher.hpp"
 #include "options.hpp"
 #include "rest/backend.hpp"
+#include "rest/oauth/endpoints.hpp"
 #include "rest/router.hpp"
 #include "store/settings.hpp"
 #include "tls.hpp"
@@ -22,6 +26,14 @@ namespace {
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// The origin clients reach a listening address at: a wildcard address becomes localhost.
+std::string listen_origin(const std::string& scheme, const std::string& host, int port) {
+  std::string h = host;
+  if (h == "0.0.0.0" || h == "::" || h.empty()) h = "localhost";
+  else if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return scheme + "://" + h + ":" + std::to_string(port);
 }
 
 // Blocks SIGTERM/SIGINT in every thread; a dedicated thread waits for them and stops the server.
@@ -45,6 +57,11 @@ int main(int argc, char** argv) {
 
   if (opt.insecure_http && !is_loopback(opt.host)) {
     std::cerr << "fhir-serve: --insecure-http is allowed only on a loopback address (127.0.0.1, ::1, localhost), "
+                 "not \"" << opt.host << "\"\n";
+    return 2;
+  }
+  if (opt.no_auth && !is_loopback(opt.host)) {
+    std::cerr << "fhir-serve: --no-auth is allowed only on a loopback address (127.0.0.1, ::1, localhost), "
                  "not \"" << opt.host << "\"\n";
     return 2;
   }
@@ -140,6 +157,33 @@ int main(int argc, char** argv) {
     return 1;
   }
   serve::widen_listen_backlog();
+
+  // The SMART authorization server: its URLs (issuer, audience, token endpoint) come from the site
+  // address, or from the address listened on; a change of site_address needs a restart.
+  const auto site = b.settings->load();
+  if (!site) {
+    serve::log_error("cannot read the site settings: " + site.error().message);
+    return 1;
+  }
+  const std::string root = rest::oauth::public_root(site->site_address, listen_origin(adapter.scheme, opt.host, port));
+  auth::AuthConfig auth_config;
+  rest::oauth::set_urls(auth_config, root);
+  auth_config.fetcher = serve::make_jwks_fetcher();
+  auto auth_service = auth::AuthService::open(*b.db, b.settings.get(), auth_config);
+  if (!auth_service) {
+    serve::log_error("cannot start the authorization server: " + auth_service.error().message);
+    return 1;
+  }
+  services.auth = auth_service->get();
+  if (opt.no_auth) {
+    serve::log_warn("--no-auth: the FHIR API is served WITHOUT access token checks; keep it on this machine");
+  } else {
+    // TODO(guard merge): services.tokens = (*auth_service)->verifier.get();
+  }
+  if (site->site_address.empty()) {
+    serve::log_info("OAuth issuer and audience: " + auth_config.fhir_base +
+                    " (set site_address for the address clients use: fhirctl settings set site_address URL)");
+  }
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -151,18 +195,24 @@ int main(int argc, char** argv) {
                   std::to_string(port) +
                   " (FHIR base /r4, data dir " + opt.data_dir.string() + ")");
   if (opt.demo) {
-    const std::string base = adapter.scheme + "://localhost:" + std::to_string(port) + "/r4";
+    const std::string base = auth_config.fhir_base;
     const std::string k = opt.insecure_http ? "" : "-k ";
-    std::cout << "\nDemo server ready. Try:\n"
-              << "  curl " << k << base << "/metadata\n"
-              << "  curl " << k << "'" << base << "/Patient?_count=5'\n";
-    if (!demo_patient.empty()) {
-      std::cout << "  curl " << k << "'" << base << "/Observation?patient=" << demo_patient
-                << "&category=vital-signs&_sort=-date&_count=5'\n"
-                << "  curl " << k << "'" << base << "/Group?_count=5'   # one Group per practitioner\n";
+    auto logins = serve::create_demo_logins(b, **auth_service, opt.data_dir);
+    if (!logins) {
+      serve::log_error("cannot create the demo logins: " + logins.error().message);
+      return 1;
     }
-    std::cout << "There is no authorization yet (SMART lands in a later release): keep it on this machine.\n"
-              << std::flush;
+    std::cout << "\nDemo server ready.\n"
+              << serve::describe_demo_logins(*logins, opt.data_dir / "demo-credentials.json", base)
+              << "Try:\n"
+              << "  curl " << k << base << "/metadata\n"
+              << "  curl " << k << base << "/.well-known/smart-configuration\n";
+    if (!demo_patient.empty()) {
+      std::cout << "  curl " << k << "-H 'Authorization: Bearer TOKEN' '" << base << "/Observation?patient="
+                << demo_patient << "&category=vital-signs&_sort=-date&_count=5'\n";
+    }
+    if (opt.no_auth) std::cout << "Access tokens are NOT checked (--no-auth): keep it on this machine.\n";
+    std::cout << std::flush;
   }
   const bool ok = server->listen_after_bind();
   if (stopper.joinable()) {

@@ -68,6 +68,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_flag("--dev", o.dev, "Create a self-signed certificate in DATA_DIR/tls on first start");
   app.add_flag("--demo", o.demo, "Load the demo data set (100 synthetic US Core patients) into an empty data dir");
   app.add_flag("--insecure-http", o.insecure_http, "Serve plain HTTP (allowed only on a loopback address)");
+  app.add_flag("--no-auth", o.no_auth,
+               "Serve the FHIR API without access token checks, for benchmarks and development "
+               "(allowed only on a loopback address)");
   app.add_option("--cert", o.cert, "TLS certificate chain (PEM); default DATA_DIR/tls/cert.pem");
   app.add_option("--key", o.key, "TLS private key (PEM); default DATA_DIR/tls/key.pem");
   app.add_option("--threads", o.threads, "Worker threads; each keep-alive connection holds one")

@@ -14,6 +14,7 @@ struct Options {
   bool dev = false;
   bool demo = false;
   bool insecure_http = false;
+  bool no_auth = false;  // serve the FHIR API without access token checks (loopback only)
   std::string cert;  // default DATA_DIR/tls/cert.pem
   std::string key;   // default DATA_DIR/tls/key.pem
   int threads = 256;

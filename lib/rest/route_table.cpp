@@ -3,11 +3,13 @@
 #include <array>
 
 #include "rest/interactions/interactions.hpp"
+#include "rest/oauth/oauth.hpp"
 
 namespace rest {
 namespace {
 
 namespace h = interactions;
+namespace o = oauth;
 
 // Order matters only where patterns overlap: literal segments are listed before {id}.
 constexpr std::array kRoutes = {
@@ -27,6 +29,21 @@ constexpr std::array kRoutes = {
     Route{Method::DELETE, "/{type}/{id}",                  "delete",           Level::instance, Mount::fhir, h::remove,            true},
     Route{Method::GET,    "/{type}/{id}/_history",         "history-instance", Level::instance, Mount::fhir, h::history_instance,  true},
     Route{Method::GET,    "/{type}/{id}/_history/{vid}",   "vread",            Level::instance, Mount::fhir, h::vread,             true},
+    // SMART on FHIR authorization server (rest/oauth/): public, or authenticated by lib/auth itself.
+    Route{Method::GET,    "/.well-known/smart-configuration", "smart-configuration", Level::none, Mount::fhir, o::smart_configuration, false},
+    Route{Method::GET,    "/.well-known/openid-configuration", "openid-configuration", Level::none, Mount::fhir, o::openid_configuration, false},
+    Route{Method::GET,    "/oauth2/.well-known/openid-configuration", "openid-configuration", Level::none, Mount::root, o::openid_configuration, false},
+    Route{Method::GET,    "/oauth2/authorize",             "oauth-authorize",  Level::none,     Mount::root, o::authorize,         false},
+    Route{Method::POST,   "/oauth2/authorize",             "oauth-authorize",  Level::none,     Mount::root, o::authorize,         false},
+    Route{Method::POST,   "/oauth2/token",                 "oauth-token",      Level::none,     Mount::root, o::token,             false},
+    Route{Method::POST,   "/oauth2/register",              "oauth-register",   Level::none,     Mount::root, o::register_client,   false},
+    Route{Method::POST,   "/oauth2/introspect",            "oauth-introspect", Level::none,     Mount::root, o::introspect,        false},
+    Route{Method::POST,   "/oauth2/revoke",                "oauth-revoke",     Level::none,     Mount::root, o::revoke,            false},
+    Route{Method::GET,    "/oauth2/userinfo",              "oauth-userinfo",   Level::none,     Mount::root, o::userinfo,          false},
+    Route{Method::POST,   "/oauth2/userinfo",              "oauth-userinfo",   Level::none,     Mount::root, o::userinfo,          false},
+    Route{Method::GET,    "/oauth2/jwks",                  "oauth-jwks",       Level::none,     Mount::root, o::jwks,              false},
+    Route{Method::GET,    "/oauth2/smart-style.json",      "smart-style",      Level::none,     Mount::root, o::smart_style,       false},
+    Route{Method::GET,    "/oauth2/pages.css",             "oauth-pages-css",  Level::none,     Mount::root, o::pages_stylesheet,  false},
 };
 
 }  // namespace

@@ -16,6 +16,9 @@ class ApiLog;
 namespace search {
 class SearchEngine;
 }
+namespace auth {
+struct AuthService;
+}
 
 namespace rest {
 
@@ -25,6 +28,9 @@ struct Services {
   store::SettingsCache* settings_cache = nullptr;
   audit::ApiLog* api_log = nullptr;  // null: requests are not recorded
   search::SearchEngine* search = nullptr;
+  // The SMART authorization server (rest/oauth endpoints, discovery). Null: the /oauth2 endpoints
+  // answer 503 and the CapabilityStatement declares no security.
+  auth::AuthService* auth = nullptr;
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::string software_version = "0.1.0";
   // Receives internal errors (the detail the client does not see). Never given tokens or PHI.

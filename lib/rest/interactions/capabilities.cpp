@@ -2,9 +2,11 @@
 #include <nlohmann/json.hpp>
 
 #include "base/fhir_time.hpp"
+#include "auth/auth_service.hpp"
 #include "model/resource_types.hpp"
 #include "rest/fhir_io.hpp"
 #include "rest/interactions/interactions.hpp"
+#include "rest/oauth/discovery.hpp"
 #include "rest/route_table.hpp"
 #include "search/engine.hpp"
 
@@ -93,6 +95,8 @@ base::Json build(const Context& ctx) {
   cs["implementationGuide"] = base::Json::array({"http://hl7.org/fhir/us/core/ImplementationGuide/hl7.fhir.us.core|3.1.1"});
   base::Json rest = base::Json::object();
   rest["mode"] = "server";
+  // The SMART endpoints, from the same source as the discovery documents (rest/oauth/endpoints).
+  if (ctx.services.auth) rest["security"] = oauth::capability_security(oauth::endpoints(ctx.services.auth->config));
   rest["resource"] = std::move(resources);
   rest["interaction"] = std::move(system_interactions);
   cs["rest"] = base::Json::array({std::move(rest)});

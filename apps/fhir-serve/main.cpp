@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "audit/api_log.hpp"
@@ -180,6 +181,15 @@ int main(int argc, char** argv) {
   } else {
     // TODO(guard merge): services.tokens = (*auth_service)->verifier.get();
   }
+  std::optional<auth::DemoCredentials> demo_logins;
+  if (opt.demo) {  // before "listening on" is logged: scripts read the file once they see it
+    auto logins = serve::create_demo_logins(b, **auth_service, opt.data_dir);
+    if (!logins) {
+      serve::log_error("cannot create the demo logins: " + logins.error().message);
+      return 1;
+    }
+    demo_logins = std::move(*logins);
+  }
   if (site->site_address.empty()) {
     serve::log_info("OAuth issuer and audience: " + auth_config.fhir_base +
                     " (set site_address for the address clients use: fhirctl settings set site_address URL)");
@@ -197,13 +207,8 @@ int main(int argc, char** argv) {
   if (opt.demo) {
     const std::string base = auth_config.fhir_base;
     const std::string k = opt.insecure_http ? "" : "-k ";
-    auto logins = serve::create_demo_logins(b, **auth_service, opt.data_dir);
-    if (!logins) {
-      serve::log_error("cannot create the demo logins: " + logins.error().message);
-      return 1;
-    }
     std::cout << "\nDemo server ready.\n"
-              << serve::describe_demo_logins(*logins, opt.data_dir / "demo-credentials.json", base)
+              << serve::describe_demo_logins(*demo_logins, opt.data_dir / "demo-credentials.json", base)
               << "Try:\n"
               << "  curl " << k << base << "/metadata\n"
               << "  curl " << k << base << "/.well-known/smart-configuration\n";

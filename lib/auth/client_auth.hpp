@@ -5,7 +5,9 @@
 // endpoint URL, exp no more than 5 minutes ahead, a jti never seen before within its life (stored),
 // signed RS384 or ES384 by a key of the client's registered jwks or jwks_uri, picked by kid.
 // jwks_uri documents come from an injected fetcher through a bounded cache (TTL, entries).
-// Each client must use the method it registered. Every failure is invalid_client (401).
+// A client uses the kind of method it registered (a secret client may send its secret by Basic or
+// in the form; public clients send only client_id; private_key_jwt clients only assertions).
+// Every failure is invalid_client (401).
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -51,7 +53,7 @@ class ClientAuthenticator {
                       JwksFetcher fetcher, JwksCacheOptions cache = {});
 
   // Authenticates the client. Errors: invalid_client (401) for: no credentials, several methods at
-  // once, unknown client, a method other than the registered one, wrong secret, a bad Basic header,
+  // once, unknown client, a method of another kind than the registered one, wrong secret, a bad Basic header,
   // a bad assertion (type, signature, alg other than RS384/ES384, iss/sub/aud, exp missing/past/too
   // far ahead, jti missing or replayed, kid not in the registered keys, keys unobtainable), and a
   // disabled client; server_error for database failures.

@@ -313,7 +313,7 @@ base::Status set_enabled(sql::Database& db, std::string_view client_id, bool ena
   q.bind_all(enabled ? 1 : 0, client_id);
   FHIR_CHECK(q.run());
   if (conn->changes() == 0) return base::not_found("no client \"" + std::string(client_id) + "\"");
-  if (!enabled) FHIR_CHECK(bump_revocation_generation(*conn));
+  FHIR_CHECK(bump_revocation_generation(*conn));  // verifiers drop cached verdicts either way
   return tx.commit();
 }
 }  // namespace

@@ -49,7 +49,8 @@ using AuthorizeResult = Expected<T, AuthorizeError>;
 // What the user must do next for a pending request.
 enum class Step {
   login,         // show the login form (fields username, password)
-  pick_patient,  // staff user, launch/patient asked, no patient yet: show the patient picker (field patient)
+  pick_patient,  // staff user, a patient context needed (launch/patient or a patient/ scope asked) and none
+                 // yet (no EHR launch): show the patient picker (field patient)
   consent,       // show every requested scope as a checkbox (field scope), decision=allow|deny
 };
 
@@ -66,7 +67,7 @@ struct PendingRequest {
   std::string encounter;
   std::int64_t expires_us = 0;
   bool offline_access_requested() const;  // the consent page's 3-month notice
-  bool needs_patient() const;             // launch/patient requested
+  bool needs_patient() const;             // launch/patient or a patient/ resource scope requested
 };
 
 struct CodeRedirect {
@@ -121,6 +122,7 @@ class AuthorizationFlow {
 
   // The user allowed: issues a single-use code (life kCodeLifeS) for the consented scopes (those of
   // `consented` that were requested; `consented` lists the ticked checkboxes) and ends the request.
+  // A patient user never gets user/ or system/ scopes or `launch` (they are dropped here).
   // AuthorizeError: show_page when the request is unknown/expired; redirect access_denied when no
   // scope was ticked, the step is not consent (no user / patient missing) or the patient is opted
   // out.

@@ -1,6 +1,6 @@
 #pragma once
 // Everything behind the API over one data directory, wired in the one right order: database
-// (migrated), search (registry, indexer, engine), practitioner Groups, resource store with its
+// (migrated: the store's schema and lib/auth's), search (registry, indexer, engine), practitioner Groups, resource store with its
 // hooks (indexer first, Groups second), settings. fhir-serve, fhirctl and tests all open it here.
 #include <filesystem>
 #include <memory>

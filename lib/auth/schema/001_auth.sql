@@ -103,6 +103,7 @@ CREATE TABLE auth_codes (
   encounter      TEXT NOT NULL,
   scope          TEXT NOT NULL,
   nonce          TEXT NOT NULL,
+  ehr_launch     INTEGER NOT NULL,          -- 1 when the context came from an EHR launch
   expires_s      INTEGER NOT NULL,
   used_s         INTEGER
 );
@@ -134,6 +135,7 @@ CREATE TABLE auth_refresh_tokens (
   patient    TEXT NOT NULL,
   encounter  TEXT NOT NULL,
   scope      TEXT NOT NULL,                  -- the original grant's scope (refresh may narrow below it)
+  ehr_launch INTEGER NOT NULL,
   issued_s   INTEGER NOT NULL,
   expires_s  INTEGER NOT NULL,
   status     TEXT NOT NULL                   -- active | rotated | revoked

@@ -216,7 +216,8 @@ std::string registration_response_json(const Registration& reg) {
   }
   j["client_id_issued_at"] = reg.client.issued_at_s;
   j["registration_access_token"] = reg.registration_access_token;
-  for (auto& [k, v] : metadata_to_json(reg.client.metadata).items()) j[k] = v;
+  const base::Json md = metadata_to_json(reg.client.metadata);
+  for (const auto& [k, v] : md.items()) j[k] = v;
   return base::dump_compact(j);
 }
 
@@ -225,7 +226,8 @@ std::string client_json(const Client& client) {
   j["client_id"] = client.client_id;
   j["client_id_issued_at"] = client.issued_at_s;
   j["enabled"] = client.enabled;
-  for (auto& [k, v] : metadata_to_json(client.metadata).items()) j[k] = v;
+  const base::Json md = metadata_to_json(client.metadata);
+  for (const auto& [k, v] : md.items()) j[k] = v;
   return base::dump_compact(j);
 }
 

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::size_t kMinPassword = 8;
 constexpr std::size_t kMaxPassword = 1024;
+constexpr std::int64_t kForgiveAfterS = 24 * 3600;
 
 base::Status check_username(std::string_view u) {
   const bool ok = u.size() >= 3 && u.size() <= 64 && std::all_of(u.begin(), u.end(), [](char c) {
@@ -209,7 +210,8 @@ base::Result<User> UserStore::authenticate(std::string_view username, std::strin
   const bool good = verify_password(password, found ? found->second : dummy_hash_) && found && !found->first.disabled;
   FHIR_TRY(auto conn, db_.writer());
   if (good) {
-    sql::Query q(*conn, "DELETE FROM auth_login_failures WHERE username = ?");
+    // The failure count restarts; the lockout count stays, so the next lockout lasts longer.
+    sql::Query q(*conn, "UPDATE auth_login_failures SET failures = 0 WHERE username = ?");
     q.bind(username);
     FHIR_CHECK(q.run());
     return found->first;
@@ -218,12 +220,14 @@ base::Result<User> UserStore::authenticate(std::string_view username, std::strin
   FHIR_CHECK(tx.begin_status());
   std::int64_t failures = 0, lockouts = 0;
   {
-    sql::Query q(*conn, "SELECT failures, lockouts FROM auth_login_failures WHERE username = ?");
+    sql::Query q(*conn, "SELECT failures, lockouts, locked_until_s FROM auth_login_failures WHERE username = ?");
     q.bind(username);
     FHIR_TRY(bool row, q.step());
     if (row) {
       failures = q.int_at(0);
       lockouts = q.int_at(1);
+      // A day without a lockout forgives earlier ones.
+      if (q.int_at(2) != 0 && now_s - q.int_at(2) > kForgiveAfterS) lockouts = 0;
     }
   }
   ++failures;

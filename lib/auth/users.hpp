@@ -3,7 +3,8 @@
 // Patient id, credentials created by a clinician). Passwords scrypt-hashed (password.hpp). Failed
 // logins are counted per username, existing or not, so the answers never tell whether a user exists:
 // 5 failures in a row lock that username for 1 minute, doubling with each further lockout (max 1 h);
-// a success resets the count. Patients can be opted out of third-party API access (their tokens stop
+// a success restarts the failure count (not the lockout count); a day without a lockout, or a
+// password reset, forgets earlier lockouts. Patients can be opted out of third-party API access (their tokens stop
 // at once: the revocation generation is bumped; no new grants).
 #include <cstdint>
 #include <optional>

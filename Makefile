@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 DATA_DIR ?= ./fhir-data
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build serve test bench clean asan
+.PHONY: deps test-deps build serve test bench clean asan
 
 deps:
 	@scripts/deps.sh
@@ -18,7 +18,12 @@ build: deps $(BUILD_DIR)/build.ninja
 serve: build
 	$(BUILD_DIR)/apps/fhir-serve/fhir-serve --data-dir $(DATA_DIR) --dev --demo --listen 0.0.0.0:8443
 
-test: build
+# The browser test also needs Debian's chromium (+ Node.js/npm when missing) and playwright-core.
+test-deps:
+	@scripts/deps.sh --browser
+	@scripts/npm-deps.sh
+
+test: build test-deps
 	ctest --preset $(PRESET) -j $(JOBS) --output-on-failure
 
 bench: build

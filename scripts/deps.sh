@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package the build, tests and benchmarks need. Idempotent: installs only
 # what is missing. Run as root or with sudo available.
+#   --bench    also the benchmark tools (wrk, nginx)
+#   --browser  also the browser test's tools: Debian's chromium, and Node.js + npm when the machine
+#              has no node/npm of its own (tests/browser, installed by scripts/npm-deps.sh)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config make
@@ -9,9 +12,19 @@ packages=(
   openssl curl sqlite3
   clang libclang-rt-14-dev
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk nginx-light)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(wrk nginx-light) ;;
+    --browser)
+      packages+=(chromium)
+      # A Node.js from elsewhere (e.g. NodeSource, which bundles npm) is kept; Debian's otherwise.
+      if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        packages+=(nodejs npm)
+      fi
+      ;;
+    *) echo "usage: scripts/deps.sh [--bench] [--browser]" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -19,6 +19,7 @@ serve: build
 	$(BUILD_DIR)/apps/fhir-serve/fhir-serve --data-dir $(DATA_DIR) --dev --demo --listen 0.0.0.0:8443
 
 test: build
+	@scripts/npm-deps.sh
 	ctest --preset $(PRESET) -j $(JOBS) --output-on-failure
 
 bench: build

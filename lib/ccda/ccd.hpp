@@ -13,7 +13,9 @@
 namespace ccda {
 
 // The service date window, microseconds since the epoch (UTC). Sections that the window filters
-// (procedures, results, notes, encounters, ...) keep only what overlaps [start_us, end_us).
+// (procedures, results, notes, encounters, ...) keep only what overlaps [start_us, end_us); a
+// resource's times are read on the clock they were recorded in (their UTC offset is ignored), so
+// that a service day is the day the record shows.
 struct Window {
   std::optional<std::int64_t> start_us;  // inclusive; nullopt = no lower bound
   std::optional<std::int64_t> end_us;    // exclusive; nullopt = no upper bound

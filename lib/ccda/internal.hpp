@@ -40,7 +40,9 @@ struct TimeRange {
   std::int64_t low = 0;
   std::int64_t high = 0;
 };
-// The range a FHIR date/dateTime/instant covers; nullopt when absent or malformed.
+// The range a FHIR date/dateTime/instant covers on the clock it was recorded in (its UTC offset is
+// dropped, so that "2024-08-01T20:00:00-05:00" falls on 2024-08-01 as the window counts days);
+// nullopt when absent or malformed.
 std::optional<TimeRange> time_range(std::string_view fhir);
 // HL7 TS text for a FHIR date/dateTime ("2019-03-04T09:15:00-05:00" -> "20190304091500-0500");
 // "" when absent or malformed.

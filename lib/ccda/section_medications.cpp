@@ -18,10 +18,9 @@ std::string_view act_status(std::string_view s) {
   if (s == "completed") return "completed";
   if (s == "stopped") return "aborted";
   if (s == "on-hold") return "suspended";
-  if (s == "cancelled" || s == "not-taken") return "cancelled";
+  if (s == "cancelled" || s == "not-taken") return "aborted";  // Medication Status has no "cancelled"
   if (s == "entered-in-error") return "nullified";
-  if (s == "draft") return "new";
-  return "active";
+  return "active";  // draft (moodCode INT), unknown
 }
 
 std::string_view sig(const Json& m) {
@@ -46,6 +45,22 @@ std::string_view end_time(const Json& m) {
   return {};
 }
 
+// <doseQuantity> from the first dosage's doseAndRate (nullFlavor when none).
+void write_dose(XmlWriter& x, const Json& m) {
+  const Json* d = first(m, "dosageInstruction");
+  if (!d) d = first(m, "dosage");
+  const Json* dr = d ? first(*d, "doseAndRate") : nullptr;
+  const Json* q = dr ? member(*dr, "doseQuantity") : nullptr;
+  const Json* v = q ? member(*q, "value") : nullptr;
+  if (!v || !v->is_number()) {
+    x.start("doseQuantity").attr("nullFlavor", "UNK").end();
+    return;
+  }
+  x.start("doseQuantity").attr("value", v->dump());
+  if (str(*q, "system") == "http://unitsofmeasure.org" && !str(*q, "code").empty()) x.attr("unit", str(*q, "code"));
+  x.end();
+}
+
 void activity(Ctx& c, const Json& m, const std::string& ref) {
   XmlWriter& x = c.x;
   const std::string_view status = str(m, "status");
@@ -62,6 +77,7 @@ void activity(Ctx& c, const Json& m, const std::string& ref) {
   if (!end.empty()) write_ts(x, "high", end);
   else if (status == "completed" || status == "stopped") x.start("high").attr("nullFlavor", "UNK").end();
   x.end();
+  write_dose(x, m);
   x.start("consumable").start("manufacturedProduct").attr("classCode", "MANU");
   template_id(x, "2.16.840.1.113883.10.20.22.4.23", "2014-06-09", true);
   x.start("manufacturedMaterial");
@@ -73,7 +89,7 @@ void activity(Ctx& c, const Json& m, const std::string& ref) {
     x.start("substanceAdministration").attr("classCode", "SBADM").attr("moodCode", "EVN");
     template_id(x, "2.16.840.1.113883.10.20.22.4.147");
     write_code(x, "code", "76662-6", "2.16.840.1.113883.6.1", "Instructions Medication");
-    x.element("text", s);
+    text_ref(x, ref + "-sig");
     x.start("consumable").start("manufacturedProduct").start("manufacturedLabeledDrug").attr("nullFlavor", "NA");
     x.end().end().end();
     x.end().end();
@@ -106,7 +122,7 @@ void medications_section(Ctx& c) {
     const Json& m = *items[i];
     begin_row(x, refs[i]);
     cell(x, cc_text(drug(c, m)));
-    cell(x, sig(m));
+    x.start("td").attr("ID", refs[i] + "-sig").text(sig(m)).end();
     cell(x, display_time(start_time(m)));
     cell(x, str(m, "status"));
     x.end();

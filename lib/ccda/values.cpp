@@ -82,7 +82,12 @@ std::string_view code_in(const Json* cc, std::string_view system) {
 
 std::optional<TimeRange> time_range(std::string_view fhir) {
   if (fhir.empty()) return std::nullopt;
-  auto t = base::parse_date_time(fhir);
+  // On the clock it was recorded in: the offset is dropped, so a service day is the local day.
+  if (const auto t = fhir.find('T'); t != std::string_view::npos) {
+    const auto z = fhir.find_first_of("Z+-", t);
+    if (z != std::string_view::npos) fhir = fhir.substr(0, z);
+  }
+  auto t = base::parse_date_time(fhir, true);
   if (!t.ok()) return std::nullopt;
   return TimeRange{t->low_us, t->high_us};
 }

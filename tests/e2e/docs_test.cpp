@@ -29,9 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path repo_root() {
-  fs::path file(__FILE__);
-  if (file.is_relative()) file = fs::absolute(file);
-  return file.parent_path().parent_path().parent_path();  // tests/e2e/docs_test.cpp -> repo
+  return fs::path(FHIR_SOURCE_DIR);
 }
 
 std::string read_text(const fs::path& p) {

@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   libspdlog-dev libgtest-dev libgmock-dev libpq-dev
   openssl curl sqlite3
+  libxslt1-dev xsltproc python3-lxml
   clang libclang-rt-14-dev
 )
 for arg in "$@"; do
@@ -31,6 +32,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# npm installs test tooling (tests/ccda_schematron, scripts/npm-deps.sh). A Node.js that came
+# with npm from elsewhere (e.g. NodeSource) is kept: Debian's npm package would conflict with it.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Installs the npm packages of the browser test (tests/browser: playwright-core, pinned by
-# package-lock.json) with `npm ci`. Idempotent: does nothing when node_modules already matches the
-# lock file. Never downloads a browser: the test drives Debian's /usr/bin/chromium
-# (scripts/deps.sh --browser). Fails (exit 1) when node/npm are missing or the install fails.
+# Installs the npm packages the tests use (test tooling only, never shipped), each pinned by its
+# package-lock.json and installed with `npm ci`:
+#   tests/browser          playwright-core (drives Debian's /usr/bin/chromium; never downloads a browser)
+#   tests/ccda_schematron  the HL7 C-CDA R2.1 schematron (Consolidation.sch)
+# Idempotent: a directory whose node_modules matches its lock file is skipped. `make test` runs it;
+# the browser and schematron CTest fixtures run it again (a no-op). Fails (exit 1) when node/npm are
+# missing or an install fails.
 set -euo pipefail
-dir="$(cd "$(dirname "$0")/../tests/browser" && pwd)"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "npm-deps: '$tool' not found; run scripts/deps.sh --browser first" >&2
     exit 1
   fi
 done
-stamp="$dir/node_modules/.lock-sha256"
-want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$dir/node_modules/playwright-core/package.json" ]]; then
-  exit 0
-fi
-echo "npm-deps: npm ci in tests/browser" >&2
-# PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: belt and braces, playwright-core downloads nothing by itself.
-(cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-echo "$want" > "$stamp"
+for dir in "$root/tests/browser" "$root/tests/ccda_schematron"; do
+  [[ -f "$dir/package-lock.json" ]] || continue
+  stamp="$dir/node_modules/.lock-sha256"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    continue
+  fi
+  echo "npm-deps: npm ci in ${dir#"$root"/}" >&2
+  # --ignore-scripts: no install scripts run; PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: belt and braces.
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+done

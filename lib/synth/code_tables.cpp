@@ -221,6 +221,22 @@ constexpr sv kOrganizations[] = {"Riverside Family Health",  "Lakeside Medical G
                                  "Northgate Community Clinic", "Summit Pediatrics",
                                  "Harbor View Hospital",      "Maple Grove Health Center",
                                  "Cedar Hills Internal Medicine", "Bayside Cardiology Associates"};
+constexpr Code kFunctional[] = {{"165245003", "Independent walking (finding)"},
+                                {"129035000", "Independent with dressing (finding)"},
+                                {"371153006", "Independent (qualifier value)"},
+                                {"371152001", "Assisted (qualifier value)"}};
+constexpr Code kCognitive[] = {{"11163003", "Intact (qualifier value)"},
+                               {"260379002", "Impaired (qualifier value)"},
+                               {"1250004", "Decreased (qualifier value)"}};
+constexpr Code kReferrals[] = {{"183519002", "Referral to cardiology service (procedure)"},
+                               {"183524004", "Referral to psychiatry service (procedure)"},
+                               {"183545006", "Referral to orthopedic service (procedure)"},
+                               {"306362008", "Referral to pharmacist (procedure)"},
+                               {"308470006", "Referral to general physician (procedure)"},
+                               {"390866009", "Referral to mental health team (procedure)"},
+                               {"103699006", "Patient referral to dietitian (procedure)"}};
+constexpr Procedure kPlannedProcedures[] = {{"73761001", "Colonoscopy (procedure)", false},
+                                            {"71651007", "Mammography (procedure)", false}};
 
 }  // namespace
 
@@ -250,5 +266,10 @@ std::span<const Report> note_reports() { return kReports; }
 std::span<const sv> goals() { return kGoals; }
 std::span<const Specialty> specialties() { return kSpecialties; }
 std::span<const sv> organization_names() { return kOrganizations; }
+std::span<const Code> functional_statuses() { return kFunctional; }
+std::span<const Code> cognitive_findings() { return kCognitive; }
+std::span<const Code> referrals() { return kReferrals; }
+std::span<const Procedure> planned_procedures() { return kPlannedProcedures; }
+
 
 }  // namespace synth::codes

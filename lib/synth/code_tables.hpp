@@ -128,5 +128,9 @@ std::span<const Report> note_reports();
 std::span<const std::string_view> goals();  // free-text goal descriptions
 std::span<const Specialty> specialties();
 std::span<const std::string_view> organization_names();
+std::span<const Code> functional_statuses();  // SNOMED findings for LOINC 75276-6
+std::span<const Code> cognitive_findings();    // SNOMED qualifiers for LOINC 75275-8
+std::span<const Code> referrals();             // SNOMED, C-CDA Referral Types value set
+std::span<const Procedure> planned_procedures();  // SNOMED screening/diagnostic procedures
 
 }  // namespace synth::codes

@@ -92,13 +92,22 @@ void write_documents(Gen& g, Person& p) {
   Rng& r = p.rng;
   Out& o = g.out;
   if (p.encounters.empty()) return;
-  const auto note_types = codes::clinical_note_types();
+  const auto note_types = codes::clinical_note_types();  // the progress note is the last
   const int notes = static_cast<int>(r.range(2, 3));
   for (int k = 0; k < notes; ++k) {
-    const PlannedEncounter& e = p.encounters[r.below(p.encounters.size())];
-    const auto& type = note_types[static_cast<std::size_t>(p.index + k) % note_types.size()];
+    // A progress note at the last visit first, then the other types in turn.
+    const PlannedEncounter& e = k == 0 ? p.encounters.back() : p.encounters[r.below(p.encounters.size())];
+    const auto& type = k == 0 ? note_types[note_types.size() - 1]
+                              : note_types[static_cast<std::size_t>(p.index + k) % note_types.size()];
     const Id id = make_id(p.id, "doc", ++p.documents, 3);
     document(g, p, id, e, type.code, type.display, note_text(p, e, type.display), k % 2 == 1);
+  }
+  // A procedure note for the visit of the first procedure.
+  if (!p.procedure_visits.empty()) {
+    const PlannedEncounter& e = *p.procedure_visits.front();
+    const auto& type = note_types[3];
+    const Id id = make_id(p.id, "doc", ++p.documents, 3);
+    document(g, p, id, e, type.code, type.display, note_text(p, e, type.display), false);
   }
 
   const auto reports = codes::note_reports();  // two per category: cardiology, radiology, pathology

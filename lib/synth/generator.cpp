@@ -37,11 +37,11 @@ namespace detail {
 
 std::string_view type_name(Type t) {
   static constexpr std::string_view names[] = {
-      "AllergyIntolerance", "CarePlan",    "CareTeam",          "Condition",   "Device",
+      "AllergyIntolerance", "CarePlan",    "CareTeam",          "ClinicalImpression", "Condition",   "Device",
       "DiagnosticReport",   "DocumentReference", "Encounter",   "Endpoint",    "Goal",
       "Immunization",       "Location",    "Medication",        "MedicationRequest", "Observation",
       "Organization",       "Patient",     "Practitioner",      "PractitionerRole",  "Procedure",
-      "Provenance"};
+      "Provenance",         "ServiceRequest"};
   static_assert(std::size(names) == static_cast<std::size_t>(Type::kCount));
   return names[static_cast<int>(t)];
 }
@@ -160,6 +160,8 @@ base::Result<Counts> generate(const Options& options, const Sink& sink) {
     write_medications(g, p);
     write_care(g, p);
     write_documents(g, p);
+    write_assessments(g, p);
+    write_requests(g, p);
   }
   Counts counts;
   for (int t = 0; t < static_cast<int>(Type::kCount); ++t) {

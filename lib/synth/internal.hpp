@@ -16,6 +16,7 @@ enum class Type : int {
   AllergyIntolerance,
   CarePlan,
   CareTeam,
+  ClinicalImpression,
   Condition,
   Device,
   DiagnosticReport,
@@ -34,6 +35,7 @@ enum class Type : int {
   PractitionerRole,
   Procedure,
   Provenance,
+  ServiceRequest,
   kCount,
 };
 
@@ -120,6 +122,7 @@ struct Person {
   std::vector<PlannedEncounter> encounters;
   std::vector<Id> conditions;  // ids, for CarePlan.addresses
   std::vector<Id> goals;
+  std::vector<const PlannedEncounter*> procedure_visits;  // encounters with a Procedure
   Id care_team;
   int obs = 0;  // Observation counter (ids)
   int reports = 0;
@@ -182,6 +185,8 @@ void write_immunizations(Gen& g, Person& p);  // immunizations.cpp
 void write_medications(Gen& g, Person& p);    // medications.cpp: Medication, MedicationRequest
 void write_care(Gen& g, Person& p);           // care.cpp: Goal, CareTeam, CarePlan
 void write_documents(Gen& g, Person& p);      // documents.cpp: DocumentReference, DiagnosticReport note
+void write_assessments(Gen& g, Person& p);    // assessments.cpp: functional/mental status, ClinicalImpression
+void write_requests(Gen& g, Person& p);       // requests.cpp: referral and planned ServiceRequests
 
 // Base64 of ASCII text (attachments, UDI carrier AIDC).
 void base64(Out& o, std::string_view text);

@@ -86,7 +86,7 @@ void conditions(Gen& g, Person& p) {
                 "Encounter Diagnosis", c.snomed, c.display, c.icd10, true);
     }
   }
-  if (p.age_group == Person::Age::adult && (p.index % 3 == 0 || r.percent(15))) {
+  if (p.age_group == Person::Age::adult && (p.index % 3 == 0 || r.percent(40))) {
     const auto& hc = r.pick(codes::health_concerns());
     condition(g, p, ++count, p.encounters.back(), "http://hl7.org/fhir/us/core/CodeSystem/condition-category",
               "health-concern", "Health Concern", hc.code, hc.display, {}, false);
@@ -166,6 +166,7 @@ void procedure(Gen& g, Person& p, int n, const PlannedEncounter& e, std::string_
   }
   o.ch('}');
   g.emit_with_provenance(Type::Procedure, id, (period ? end : start) + 600, e.practitioner);
+  p.procedure_visits.push_back(&e);
 }
 
 void yymmdd(Out& o, Days d) {
@@ -230,7 +231,7 @@ void procedures(Gen& g, Person& p) {
     procedure(g, p, ++count, p.encounters[r.below(p.encounters.size())], proc.snomed, proc.display, proc.period,
               nullptr);
   }
-  if (p.age_group == Person::Age::adult && (p.index % 4 == 0 || r.percent(5))) {
+  if (p.age_group == Person::Age::adult && (p.index % 2 == 0 || r.percent(20))) {
     const auto& implant = r.pick(codes::implants());
     const PlannedEncounter& e = p.encounters[r.below(p.encounters.size())];
     const Id dev = make_id(p.id, "dev", 1, 3);

@@ -29,9 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path repo_root() {
-  fs::path file(__FILE__);
-  if (file.is_relative()) file = fs::absolute(file);
-  return file.parent_path().parent_path().parent_path();  // tests/e2e/docs_test.cpp -> repo
+  return fs::path(FHIR_SOURCE_DIR);
 }
 
 std::string read_text(const fs::path& p) {
@@ -242,6 +240,7 @@ const std::vector<Program>& programs() {
   static const std::vector<Program> p = {
       {"fhir-serve", FHIR_SERVE_BIN, "man/fhir-serve.8"},
       {"fhirctl", FHIRCTL_BIN, "man/fhirctl.1"},
+      {"ccd-gen", CCD_GEN_BIN, "man/ccd-gen.1"},
   };
   return p;
 }
@@ -346,6 +345,22 @@ TEST(DocsE2E, HelpListsTheKnownCommands) {
   const auto ctl = vocabulary(command_tree(FHIRCTL_BIN));
   for (const char* w : {"settings", "list", "get", "set"}) EXPECT_TRUE(ctl.words.count(w)) << w;
   EXPECT_TRUE(ctl.options.count("--data-dir"));
+  const auto ccd = vocabulary(command_tree(CCD_GEN_BIN));
+  for (const char* o : {"--data-dir", "--from", "--patient", "--all", "--start", "--end", "--output", "--jobs",
+                        "--html", "--with-xsl", "--json"}) {
+    EXPECT_TRUE(ccd.options.count(o)) << "ccd-gen --help lists no " << o;
+  }
+}
+
+TEST(DocsE2E, CcdGenManPageCoversModesFilesAndEnvironment) {
+  const std::string man = roff_to_text(read_text(repo_root() / "man/ccd-gen.1"));
+  for (const char* section : {".SH DESCRIPTION", ".SH OPTIONS", ".SH OUTPUT", ".SH FILES"}) {
+    EXPECT_TRUE(man.find(section) != std::string::npos) << "man/ccd-gen.1 lacks " << section;
+  }
+  for (const char* word : {"FHIR_DATA_DIR", "fhir.db", "cda.xsl", "NDJSON", "Bundle", "YYYY", "YYYY-MM",
+                           "YYYY-MM-DD", "fhir-serve", "fhirctl", "-o", "-j"}) {
+    EXPECT_TRUE(has_token(man, word)) << "man/ccd-gen.1 does not mention " << word;
+  }
 }
 
 TEST(DocsE2E, ManPagesDocumentEveryOptionCommandAndSetting) {
@@ -528,6 +543,7 @@ void expect_completions(Shell shell) {
       {"fhir-serve", {{"--data-dir", "somedir"}, {"--cert", "server.pem"}, {"--key", "server.pem"},
                       {"--config", "server.pem"}}},
       {"fhirctl", {{"--data-dir", "somedir"}}},
+      {"ccd-gen", {{"--data-dir", "somedir"}, {"--output", "server.pem"}, {"--from", "server.pem"}}},
   };
 
   for (const auto& p : programs()) {

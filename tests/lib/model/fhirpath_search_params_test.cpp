@@ -18,7 +18,7 @@ namespace {
 namespace fp = model::fhirpath;
 
 std::vector<std::string> search_param_expressions() {
-  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" /
+  const auto path = std::filesystem::path(FHIR_SOURCE_DIR) / "tests" / "data" /
                     "search_param_expressions.txt";
   std::ifstream in(path);
   EXPECT_TRUE(in) << "cannot read " << path;

@@ -72,7 +72,7 @@ constexpr const char* kExtras[] = {
 };
 
 std::filesystem::path data_file() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "us-core-examples.ndjson";
+  return std::filesystem::path(FHIR_SOURCE_DIR) / "tests" / "data" / "us-core-examples.ndjson";
 }
 
 class UsCoreSearch : public SearchRouterTest {

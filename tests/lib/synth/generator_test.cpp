@@ -56,7 +56,7 @@ struct Profile {
 };
 
 std::vector<Profile> load_profiles() {
-  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" /
+  const auto path = std::filesystem::path(FHIR_SOURCE_DIR) / "tests" / "data" /
                     "us-core-required.json";
   std::ifstream in(path);
   std::stringstream ss;
@@ -243,7 +243,11 @@ TEST(SynthGenerator, EveryProfileIsUsedAndEveryResourceHasTheRequiredElementsOfI
   for (const auto& r : d.resources) {
     const auto type = r["resourceType"].get<std::string>();
     const auto claimed = profiles_of(r);
-    if (type != "Endpoint") {  // Endpoint has no US Core profile
+    // No US Core 3.1.1 profile: Endpoint, ServiceRequest, ClinicalImpression, and the survey
+    // Observations (functional and mental status) that only later US Core versions profile.
+    const bool unprofiled = type == "Endpoint" || type == "ServiceRequest" || type == "ClinicalImpression" ||
+                            (type == "Observation" && code_of(r["category"][0]) == "survey");
+    if (!unprofiled) {
       EXPECT_FALSE(claimed.empty()) << type << "/" << r["id"];
     }
     for (const auto& url : claimed) {
@@ -451,6 +455,37 @@ TEST(SynthGenerator, ConditionsCoverProblemListAndHealthConcerns) {
     EXPECT_TRUE((*dev)["udiCarrier"][0].contains("carrierHRF"));
   }
   EXPECT_FALSE(of_type("Device").empty());
+}
+
+TEST(SynthGenerator, EveryCcdSectionGetsData) {
+  // Functional and mental status, referrals, planned care, assessments, progress and procedure notes.
+  std::set<std::string> status_codes, request_categories, note_types;
+  for (const Json* o : of_type("Observation")) {
+    if (code_of((*o)["category"][0]) != "survey") continue;
+    status_codes.insert(code_of((*o)["code"]));
+    EXPECT_TRUE(o->contains("valueCodeableConcept") || o->contains("valueInteger")) << (*o)["id"];
+    EXPECT_EQ((*o)["category"].size(), 2u);
+  }
+  EXPECT_EQ(status_codes, (std::set<std::string>{"75276-6", "44261-6", "70274-6", "75275-8"}));
+  for (const Json* r : of_type("ServiceRequest")) {
+    request_categories.insert(code_of((*r)["category"][0]));
+    EXPECT_TRUE(r->contains("authoredOn") && r->contains("requester") && r->contains("subject"));
+    if (code_of((*r)["category"][0]) == "3457005") {
+      EXPECT_TRUE(r->contains("reasonReference") || r->contains("reasonCode")) << (*r)["id"];
+    }
+  }
+  EXPECT_EQ(request_categories, (std::set<std::string>{"3457005", "108252007", "103693007"}));
+  const auto impressions = of_type("ClinicalImpression");
+  EXPECT_GE(impressions.size(), static_cast<std::size_t>(kPatients) - 1);
+  bool with_findings = false;
+  for (const Json* c : impressions) {
+    EXPECT_TRUE(c->contains("summary") && c->contains("assessor") && c->contains("encounter"));
+    with_findings |= c->contains("finding");
+  }
+  EXPECT_TRUE(with_findings);
+  for (const Json* d : of_type("DocumentReference")) note_types.insert(code_of((*d)["type"]));
+  EXPECT_TRUE(note_types.count("11506-3"));
+  EXPECT_TRUE(note_types.count("28570-0"));
 }
 
 }  // namespace

@@ -1,0 +1,55 @@
+// build_ccd over generated patients: every document is well-formed and has every section, and the
+// builder is fast. CCDA_DUMP_DIR=dir writes the documents there (for the schematron check by hand).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "ccd_fixture.hpp"
+
+namespace {
+
+const ccda_test::Dataset& data() {
+  static const ccda_test::Dataset d = ccda_test::generate(40, 3);
+  return d;
+}
+
+TEST(CcdaGenerated, EveryDocumentIsWellFormedWithEverySection) {
+  const char* dump = std::getenv("CCDA_DUMP_DIR");
+  const auto window = ccda::parse_window(std::nullopt, std::nullopt);
+  ASSERT_TRUE(window.ok());
+  for (const auto& rec : data().records) {
+    auto xml = ccda::build_ccd(rec, *window, ccda_test::fixed_options());
+    ASSERT_TRUE(xml.ok()) << rec.patient_id << ": " << xml.error().message;
+    EXPECT_EQ(ccda_test::well_formedness_error(*xml), "") << rec.patient_id;
+    for (const char* code : {"48765-2", "10160-0", "11450-4", "11369-6", "29762-2", "46264-8", "8716-3", "46240-8",
+                             "47519-4", "30954-2", "47420-5", "10190-7", "51848-0", "18776-5", "61146-7", "75310-3",
+                             "42349-1", "11506-3", "28570-0", "11502-2"}) {
+      EXPECT_NE(xml->find(std::string("<code code=\"") + code + "\""), std::string::npos) << rec.patient_id << " " << code;
+    }
+    if (dump) {
+      std::filesystem::create_directories(dump);
+      std::ofstream(std::filesystem::path(dump) / (rec.patient_id + ".xml"), std::ios::binary) << *xml;
+    }
+  }
+}
+
+TEST(CcdaGenerated, DISABLED_Throughput) {
+  const auto d = ccda_test::generate(1000, 11);
+  const auto window = ccda::parse_window(std::nullopt, std::nullopt);
+  std::size_t bytes = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& rec : d.records) {
+    auto xml = ccda::build_ccd(rec, *window, ccda_test::fixed_options());
+    ASSERT_TRUE(xml.ok());
+    bytes += xml->size();
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%zu CCDs from %zu resources in %.3f s: %.0f CCDs/s on one core, %.1f KB per CCD\n", d.records.size(),
+              d.resources, s, static_cast<double>(d.records.size()) / s,
+              static_cast<double>(bytes) / static_cast<double>(d.records.size()) / 1024);
+}
+
+}  // namespace

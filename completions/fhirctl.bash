@@ -69,7 +69,7 @@ _fhirctl_options()
         "user add") echo "--role --practitioner --name --password-stdin --help -h" ;;
         "user passwd") echo "--password-stdin --help -h" ;;
         "client register")
-            echo "--name --redirect-uri --scope --auth-method --grant-type --jwks --jwks-uri --launch-uri --metadata --help -h"
+            echo "--name --redirect-uri --scope --auth-method --grant-type --jwks --jwks-uri --launch-uri --metadata --remote --ca --insecure --help -h"
             ;;
         "token list") echo "--client --user --patient --active --help -h" ;;
         "token parse") echo "--revoke --help -h" ;;

@@ -146,6 +146,9 @@ complete -c fhirctl -n $__fhirctl_reg -l jwks -r -F -d "File holding the client'
 complete -c fhirctl -n $__fhirctl_reg -l jwks-uri -x -d "URL of the client's JWK Set"
 complete -c fhirctl -n $__fhirctl_reg -l launch-uri -x -d "initiate_login_uri: the app's EHR launch URL"
 complete -c fhirctl -n $__fhirctl_reg -l metadata -r -F -d 'RFC 7591 registration JSON file, or -'
+complete -c fhirctl -n $__fhirctl_reg -l remote -d 'Register at the server (--server) over HTTPS'
+complete -c fhirctl -n $__fhirctl_reg -l ca -r -F -d 'With --remote: CA certificate (PEM) to trust'
+complete -c fhirctl -n $__fhirctl_reg -l insecure -d "With --remote: do not verify the server's certificate"
 
 # token list|revoke|parse|get
 complete -c fhirctl -n '__fhirctl_at 1 token' -a list -d 'List access and refresh tokens'

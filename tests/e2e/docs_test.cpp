@@ -164,7 +164,7 @@ std::vector<CommandInfo> command_tree(const std::string& binary) {
   scrub_environment();
   std::vector<CommandInfo> out;
   std::deque<std::vector<std::string>> todo = {{}};
-  while (!todo.empty() && out.size() < 100) {
+  while (!todo.empty() && out.size() < 500) {
     auto path = todo.front();
     todo.pop_front();
     std::vector<std::string> argv = {binary};
@@ -183,6 +183,7 @@ std::vector<CommandInfo> command_tree(const std::string& binary) {
     }
     out.push_back(std::move(info));
   }
+  EXPECT_TRUE(todo.empty()) << binary << ": more than 500 commands; the walk stopped early";
   return out;
 }
 
@@ -205,8 +206,9 @@ std::vector<Setting> fhirctl_settings() {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_TRUE(list.is_array()) << r.out;
-  static const std::regex alternatives(R"([A-Za-z_]+(?:\s*\|\s*[A-Za-z_]+)+)");
-  static const std::regex word(R"([A-Za-z_]+)");
+  // Values may hold '-' inside ("initial-access-token").
+  static const std::regex alternatives(R"([A-Za-z_][A-Za-z_-]*(?:\s*\|\s*[A-Za-z_][A-Za-z_-]*)+)");
+  static const std::regex word(R"([A-Za-z_][A-Za-z_-]*)");
   for (const auto& s : list.is_array() ? list : nlohmann::json::array()) {
     Setting setting{s.value("key", ""), {}};
     const std::string description = s.value("description", "");

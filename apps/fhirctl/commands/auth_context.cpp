@@ -1,34 +1,19 @@
 #include "commands/auth_context.hpp"
 
+#include "commands/http_client.hpp"
 #include "store/settings.hpp"
 
 namespace fhirctl {
-namespace {
-
-std::string strip_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
-// A server URL given as the site root or as its FHIR base ends up as the FHIR base.
-std::string fhir_base_of(const std::string& url) {
-  std::string base = strip_slash(url);
-  if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/r4") == 0) return base;
-  return base + "/r4";
-}
-
-}  // namespace
 
 base::Result<AuthContext> open_auth(const GlobalOptions& global) {
   AuthContext ctx;
   FHIR_TRY(ctx.backend, rest::open_backend(global.data_dir));
   FHIR_TRY(auto site, ctx.backend->settings->get("site_address"));
-  if (!site.value.empty()) ctx.fhir_base = fhir_base_of(site.value);
-  else if (!global.server.empty()) ctx.fhir_base = fhir_base_of(global.server);
+  if (!site.value.empty()) ctx.fhir_base = fhir_base_url(site.value);
+  else if (!global.server.empty()) ctx.fhir_base = fhir_base_url(global.server);
   auth::AuthConfig config;
   config.fhir_base = ctx.fhir_base.empty() ? "https://localhost:8443/r4" : ctx.fhir_base;
-  const std::string root = config.fhir_base.substr(0, config.fhir_base.size() - 3);
-  config.token_endpoint = root + "/oauth2/token";
+  config.token_endpoint = site_root_url(config.fhir_base) + "/oauth2/token";
   FHIR_TRY(ctx.auth, auth::AuthService::open(*ctx.backend->db, ctx.backend->settings.get(), std::move(config)));
   return ctx;
 }

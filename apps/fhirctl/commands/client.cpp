@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/auth_context.hpp"
+#include "commands/http_client.hpp"
 #include "commands/output.hpp"
+#include "commands/token_get.hpp"
 
 namespace fhirctl {
 namespace {
@@ -25,6 +27,9 @@ struct ClientOptions {
   std::string jwks_uri;
   std::string launch_uri;
   std::string metadata_file;
+  bool remote = false;
+  std::string ca_file;
+  bool insecure = false;
 };
 
 std::string join(const std::vector<std::string>& v, const char* sep = " ") {
@@ -205,9 +210,29 @@ int register_local(const GlobalOptions& global, const std::string& body) {
   return print_registration(global, j->dump());
 }
 
+// Registers at the server's registration endpoint, with --token as the initial access token.
+int register_remote(const GlobalOptions& global, const ClientOptions& o, const std::string& body) {
+  if (global.server.empty()) return usage("--remote needs a server: --server URL (or FHIRCTL_SERVER)");
+  const HttpOptions http{o.ca_file, o.insecure, 30};
+  auto ep = discover(global.server, http);
+  if (!ep) return fail(ep.error());
+  auto res = http_post_json(ep->registration, body, http, global.token);
+  if (!res) return fail(res.error());
+  if (res->status != 201 && res->status != 200) {
+    auto j = base::parse_json(res->body);
+    std::string why = "HTTP " + std::to_string(res->status);
+    if (j && j->is_object() && j->contains("error")) {
+      why = j->value("error", "") + (j->contains("error_description") ? ": " + j->value("error_description", "") : "");
+    }
+    return fail("the server refused the registration: " + why);
+  }
+  return print_registration(global, res->body);
+}
+
 int register_client(const GlobalOptions& global, const ClientOptions& o) {
   auto body = registration_body(o);
   if (!body) return usage(body.error().message);
+  if (o.remote) return register_remote(global, o, *body);
   return register_local(global, *body);
 }
 
@@ -280,6 +305,10 @@ void setup_client(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   reg->add_option("--jwks-uri", o->jwks_uri, "URL of the client's JWK Set (private_key_jwt)");
   reg->add_option("--launch-uri", o->launch_uri, "initiate_login_uri: the app's EHR launch URL");
   reg->add_option("--metadata", o->metadata_file, "RFC 7591 registration JSON from a file, or - for stdin");
+  reg->add_flag("--remote", o->remote,
+                "Register at the server (--server) over HTTPS, with --token as the initial access token");
+  reg->add_option("--ca", o->ca_file, "With --remote: CA certificates (PEM) to trust for the server");
+  reg->add_flag("--insecure", o->insecure, "With --remote: do not verify the server's certificate");
   reg->callback([&global, &exit_code, o] { exit_code = register_client(global, *o); });
 
   auto* users_cmd = cmd->add_subcommand("users", "List the users who authorized a client (its grants)");

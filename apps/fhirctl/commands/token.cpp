@@ -12,6 +12,7 @@
 #include "commands/auth_context.hpp"
 #include "commands/output.hpp"
 #include "commands/refresh_tokens.hpp"
+#include "commands/token_get.hpp"
 
 namespace fhirctl {
 namespace {
@@ -365,6 +366,8 @@ void setup_token(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   parse_cmd->add_option("TOKEN", o->token, "The token, or - to read it from standard input")->required();
   parse_cmd->add_flag("--revoke", o->revoke, "Also revoke the token");
   parse_cmd->callback([&global, &exit_code, o] { exit_code = parse(global, *o); });
+
+  setup_token_get(*cmd, global, exit_code);
 
 }
 

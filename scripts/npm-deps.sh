@@ -11,6 +11,12 @@ for tool in node npm; do
     exit 1
   fi
 done
+# playwright-core (package.json) needs Node.js 20 or later; Debian 12's own nodejs is 18.
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if ((major < 20)); then
+  echo "npm-deps: Node.js $(node --version) is too old for playwright-core (needs >= 20)" >&2
+  exit 1
+fi
 stamp="$dir/node_modules/.lock-sha256"
 want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$dir/node_modules/playwright-core/package.json" ]]; then

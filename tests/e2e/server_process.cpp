@@ -68,7 +68,8 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::filesyste
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(argv, "", log_path_.string());
   static const std::regex port_re(R"(listening on https?://[^ ]+:(\d+))");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // --demo loads ~25,000 resources before listening: 20 s on a busy 2-core machine.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
     const std::string text = log();

@@ -639,3 +639,27 @@ TEST_F(SmartE2E, WildcardScopeRegistrationIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SmartE2ENoAuth, RefusedOffLoopbackAndServesWithoutTokensOnLoopback) {
+  auto refused = e2e::run_command({FHIR_SERVE_BIN, "--data-dir", "/tmp/fhir-e2e-never", "--no-auth", "--dev",
+                                   "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--no-auth"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists("/tmp/fhir-e2e-never"));
+
+  e2e::ServerProcess server({"--dev", "--no-auth"});
+  ASSERT_TRUE(server.started()) << server.log();
+  EXPECT_NE(server.log().find("WITHOUT access token checks"), std::string::npos);
+  auto c = smart::https(server.port());
+  auto r = c->Get("/r4/Patient?_count=1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  // The authorization server still answers.
+  auto cfg = c->Get("/r4/.well-known/smart-configuration");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->status, 200);
+}
+
+}  // namespace

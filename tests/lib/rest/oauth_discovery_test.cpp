@@ -14,16 +14,17 @@ namespace {
 
 using json = nlohmann::json;
 
-json get_json(OAuthTest& t, const std::string& target) {
-  auto r = t.get_url(target);
-  EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-  return json::parse(r.body, nullptr, false);
-}
-
-class OAuthDiscoveryTest : public OAuthTest {};
+class OAuthDiscoveryTest : public OAuthTest {
+ protected:
+  json get_json(const std::string& target) {
+    auto r = get_url(target);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+};
 
 TEST_F(OAuthDiscoveryTest, SmartConfigurationHasEveryField) {
-  const json smart = get_json(*this, "/r4/.well-known/smart-configuration");
+  const json smart = get_json("/r4/.well-known/smart-configuration");
   for (const char* field : {"issuer", "jwks_uri", "authorization_endpoint", "token_endpoint", "registration_endpoint",
                             "introspection_endpoint", "revocation_endpoint", "userinfo_endpoint", "scopes_supported",
                             "response_types_supported", "grant_types_supported", "code_challenge_methods_supported",
@@ -47,14 +48,14 @@ TEST_F(OAuthDiscoveryTest, SmartConfigurationHasEveryField) {
     EXPECT_TRUE(caps.count(c)) << c;
   }
   // The aliases of the FHIR base serve the same document.
-  EXPECT_EQ(get_json(*this, "/fhir/r4/.well-known/smart-configuration"), smart);
+  EXPECT_EQ(get_json("/fhir/r4/.well-known/smart-configuration"), smart);
 }
 
 TEST_F(OAuthDiscoveryTest, TheThreeDocumentsAgree) {
-  const json smart = get_json(*this, "/r4/.well-known/smart-configuration");
-  const json oidc = get_json(*this, "/oauth2/.well-known/openid-configuration");
-  const json oidc_at_issuer = get_json(*this, "/r4/.well-known/openid-configuration");
-  const json cs = get_json(*this, "/r4/metadata");
+  const json smart = get_json("/r4/.well-known/smart-configuration");
+  const json oidc = get_json("/oauth2/.well-known/openid-configuration");
+  const json oidc_at_issuer = get_json("/r4/.well-known/openid-configuration");
+  const json cs = get_json("/r4/metadata");
   EXPECT_EQ(oidc, oidc_at_issuer);
 
   for (const char* f : {"issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri",
@@ -92,7 +93,7 @@ TEST_F(OAuthDiscoveryTest, TheThreeDocumentsAgree) {
 }
 
 TEST_F(OAuthDiscoveryTest, AdvertisedScopesAreRegistrable) {
-  const json smart = get_json(*this, "/r4/.well-known/smart-configuration");
+  const json smart = get_json("/r4/.well-known/smart-configuration");
   ASSERT_FALSE(smart["scopes_supported"].empty());
   for (const auto& s : smart["scopes_supported"]) {
     const std::string scope = s;
@@ -103,12 +104,12 @@ TEST_F(OAuthDiscoveryTest, AdvertisedScopesAreRegistrable) {
 }
 
 TEST_F(OAuthDiscoveryTest, JwksPublishesTheSigningKey) {
-  const json jwks = get_json(*this, "/oauth2/jwks");
+  const json jwks = get_json("/oauth2/jwks");
   ASSERT_TRUE(jwks["keys"].is_array());
   ASSERT_FALSE(jwks["keys"].empty());
   EXPECT_EQ(jwks["keys"][0]["kty"], "RSA");
   EXPECT_FALSE(jwks["keys"][0].contains("d")) << "private key material published";
-  const json style = get_json(*this, "/oauth2/smart-style.json");
+  const json style = get_json("/oauth2/smart-style.json");
   EXPECT_TRUE(style.contains("color_background"));
 }
 

@@ -32,7 +32,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const started = Date.now();
-const WATCHDOG_MS = 100_000;  // CTest's TIMEOUT is 120 s; a hung browser must not reach it silently
+const WATCHDOG_MS = 170_000;  // CTest's TIMEOUT is 200 s; a hung browser must not reach it silently
 
 function die(message) {
   console.error(`FATAL: ${message}`);
@@ -102,7 +102,8 @@ async function startServer(bin) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('fhir-serve did not report "listening on" in 30 s')), 30_000);
+    // Loading the demo data takes a few seconds on an idle machine, much longer on a loaded one.
+    const timer = setTimeout(() => reject(new Error('fhir-serve did not report "listening on" in 120 s')), 120_000);
     const check = () => {
       const m = /listening on https:\/\/[^ ]+:(\d+)/.exec(log);
       if (m) {

@@ -3,7 +3,8 @@
 # what is missing. Run as root or with sudo available.
 #   --bench    also the benchmark tools (wrk, nginx)
 #   --browser  also the browser test's tools: Debian's chromium, and Node.js + npm when the machine
-#              has no node/npm of its own (tests/browser, installed by scripts/npm-deps.sh)
+#              has no node/npm of its own (tests/browser, installed by scripts/npm-deps.sh, which
+#              needs Node.js >= 20 for playwright-core and says so when Debian 12's 18 is all there is)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config make

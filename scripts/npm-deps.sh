@@ -14,6 +14,12 @@ for tool in node npm; do
     exit 1
   fi
 done
+# playwright-core needs Node.js 20 or later; Debian 12's own nodejs is 18.
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if ((major < 20)); then
+  echo "npm-deps: Node.js $(node --version) is too old for playwright-core (needs >= 20)" >&2
+  exit 1
+fi
 for dir in "$root/tests/browser" "$root/tests/ccda_schematron"; do
   [[ -f "$dir/package-lock.json" ]] || continue
   stamp="$dir/node_modules/.lock-sha256"

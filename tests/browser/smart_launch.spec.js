@@ -4,7 +4,7 @@
 // scripts/deps.sh --browser installs chromium). Plain Node, no test runner: CTest runs
 //
 //   node smart_launch.spec.js --fhir-serve BIN --fhirctl BIN [--chromium /usr/bin/chromium]
-//                             [--artifacts DIR]
+//                             [--artifacts DIR] [--screenshots DIR]
 //
 // It starts a real `fhir-serve --dev --demo` on a free loopback port with a temporary data dir,
 // reads DATA_DIR/demo-credentials.json, reads the SMART discovery document, registers apps through
@@ -20,7 +20,8 @@
 //   4. deny at consent: redirect with error=access_denied and the state, no code.
 // Prints one line per check and "N passed, N failed"; exits 1 on any failure (and when Chromium,
 // playwright-core or the server cannot start: never a silent skip). On failure a screenshot and the
-// page's HTML go to --artifacts, and the server log tail to stderr.
+// page's HTML go to --artifacts, and the server log tail to stderr. --screenshots DIR saves every page
+// it meets (login, error, picker, consent), to look at.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -31,7 +32,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const started = Date.now();
-const WATCHDOG_MS = 100_000;  // CTest's TIMEOUT is 120 s; a hung browser must not reach it silently
+const WATCHDOG_MS = 170_000;  // CTest's TIMEOUT is 200 s; a hung browser must not reach it silently
 
 function die(message) {
   console.error(`FATAL: ${message}`);
@@ -40,7 +41,7 @@ function die(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { chromium: process.env.CHROMIUM || '/usr/bin/chromium', artifacts: '' };
+  const opts = { chromium: process.env.CHROMIUM || '/usr/bin/chromium', artifacts: '', screenshots: '' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -49,11 +50,13 @@ function parseArgs(argv) {
     else if (flag === '--fhirctl') opts.fhirctl = value;
     else if (flag === '--chromium') opts.chromium = value;
     else if (flag === '--artifacts') opts.artifacts = value;
+    else if (flag === '--screenshots') opts.screenshots = value;
     else die(`unknown option ${flag}`);
     i++;
   }
   if (!opts.fhirServe || !opts.fhirctl) {
-    die('usage: smart_launch.spec.js --fhir-serve BIN --fhirctl BIN [--chromium BIN] [--artifacts DIR]');
+    die('usage: smart_launch.spec.js --fhir-serve BIN --fhirctl BIN [--chromium BIN] [--artifacts DIR] ' +
+        '[--screenshots DIR]');
   }
   for (const [what, file] of [['fhir-serve', opts.fhirServe], ['fhirctl', opts.fhirctl], ['chromium', opts.chromium]]) {
     try {
@@ -99,7 +102,8 @@ async function startServer(bin) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('fhir-serve did not report "listening on" in 30 s')), 30_000);
+    // Loading the demo data takes a few seconds on an idle machine, much longer on a loaded one.
+    const timer = setTimeout(() => reject(new Error('fhir-serve did not report "listening on" in 120 s')), 120_000);
     const check = () => {
       const m = /listening on https:\/\/[^ ]+:(\d+)/.exec(log);
       if (m) {
@@ -137,7 +141,13 @@ async function startServer(bin) {
 async function startAppServer() {
   const hits = [];
   const server = http.createServer((req, res) => {
-    hits.push(new URL(req.url, 'http://127.0.0.1'));
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname !== '/callback') {  // e.g. the browser's /favicon.ico
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    hits.push(url);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<!DOCTYPE html><title>Test app</title><p id="app-callback">The app received the callback.</p>');
   });
@@ -166,15 +176,8 @@ async function main() {
   let browser;
   let api;
   try {
-    server = await startServer(opts.fhirServe);
-    app = await startAppServer();
-    const base = `${server.root}/r4`;
-    const creds = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'demo-credentials.json'), 'utf8'));
-    assert(creds.clinician && creds.patients && creds.patients.length >= 3,
-           'demo-credentials.json lacks a clinician or three patients');
-
-    api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
-    browser = await playwright.chromium.launch({
+    // The server (demo data: the slow part), the app's callback server and Chromium start together.
+    const launching = playwright.chromium.launch({
       executablePath: opts.chromium,
       headless: true,
       // Root needs --no-sandbox (playwright adds it: chromiumSandbox defaults to false). The closed
@@ -182,6 +185,17 @@ async function main() {
       args: ['--ignore-certificate-errors', '--disable-gpu', '--disable-quic', '--no-first-run',
              '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    launching.catch(() => {});  // awaited below; a failure there is reported as the setup failure
+    [server, app] = await Promise.all([startServer(opts.fhirServe), startAppServer()]);
+    browser = await launching;
+    console.log(`fhir-serve --dev --demo listening and Chromium ${browser.version()} started after ` +
+                `${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const base = `${server.root}/r4`;
+    const creds = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'demo-credentials.json'), 'utf8'));
+    assert(creds.clinician && creds.patients && creds.patients.length >= 3,
+           'demo-credentials.json lacks a clinician or three patients');
+
+    api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
 
     const smart = await (await api.get(`${base}/.well-known/smart-configuration`)).json();
     assertEq(smart.issuer, base, 'smart-configuration issuer');
@@ -243,8 +257,17 @@ async function main() {
       }
     }
 
+    let shots = 0;
+    async function shot(page, name) {
+      if (!opts.screenshots) return;
+      fs.mkdirSync(opts.screenshots, { recursive: true });
+      await page.screenshot({ path: path.join(opts.screenshots, `${String(++shots).padStart(2, '0')}-${name}.png`),
+                              fullPage: true });
+    }
+
     // Fills and submits the login form.
     async function signIn(page, username, password) {
+      await shot(page, 'login');
       await page.getByLabel('Username').fill(username);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -287,6 +310,7 @@ async function main() {
       assert(await page.locator('#offline-notice').isVisible(), 'offline_access notice shown');
       assert((await page.locator('main').innerText()).includes(`Patient/${me.patient}`),
              'consent names the patient');
+      await shot(page, 'consent-patient');
       await page.locator('input[name=scope][value="patient/Observation.read"]').uncheck();
       const q = await clickToApp(page, page.getByRole('button', { name: 'Allow' }));
       assertEq(q.get('state'), state, 'state echoed');
@@ -326,9 +350,12 @@ async function main() {
       assertEq(await page.locator('h1').innerText(), 'This sign-in request cannot continue', 'error heading');
       assertEq(await page.locator('main code').innerText(), 'unauthorized_client', 'error code on the page');
       assertEq(app.hits.length, before, 'callbacks the app received');
+      await shot(page, 'error-disabled-app');
     });
     let pickerScopes = clinicianScopes;
-    const hasClientCommand = spawnSync(opts.fhirctl, ['client', '--help'], { stdio: 'ignore' }).status === 0;
+    // `fhirctl client --help` exits 0 even without a client command (CLI11 prints the top help).
+    const topHelp = spawnSync(opts.fhirctl, ['--help'], { encoding: 'utf8' }).stdout || '';
+    const hasClientCommand = /^\s+client\s/m.test(topHelp);
     if (hasClientCommand) {
       const r = spawnSync(opts.fhirctl, ['--data-dir', server.dataDir, 'client', 'enable', clinicianApp.client_id],
                           { encoding: 'utf8' });
@@ -354,6 +381,7 @@ async function main() {
       const radios = page.locator('#picker input[type=radio][name=patient]');
       const listed = await radios.count();
       assert(listed >= 2, `the picker lists ${listed} patients`);
+      await shot(page, 'picker');
       // The last listed patient (not the first, so the choice is seen to matter); search by family name.
       const row = page.locator('#picker label.choice').last();
       const id = await row.locator('input').getAttribute('value');
@@ -370,6 +398,7 @@ async function main() {
       await page.waitForLoadState('load');
       assertEq(await radios.count(), 0, 'rows for a name no patient has');
       assert((await page.locator('#picker').innerText()).includes('No patient matches'), 'the empty-result line');
+      await shot(page, 'picker-no-match');
       await page.getByLabel('Find a patient by name').fill(family);
       await page.getByRole('button', { name: 'Search' }).click();
       await page.waitForLoadState('load');
@@ -380,6 +409,7 @@ async function main() {
       assert((await page.locator('main').innerText()).includes(`Patient/${id}`), 'consent names the picked patient');
       const boxes = await consentScopes(page);
       assertEq(sorted(boxes.map((b) => b.value)), sorted(pickerScopes), 'consent checkboxes');
+      await shot(page, 'consent-clinician');
       const q = await clickToApp(page, page.getByRole('button', { name: 'Allow' }));
       assertEq(q.get('state'), state, 'state echoed');
       const token = await exchange(clinicianApp, q.get('code'), verifier);
@@ -402,6 +432,7 @@ async function main() {
       assert(error.length > 0, 'an error message on the login page');
       assertEq(await page.getByLabel('Password').inputValue(), '', 'password field cleared');
       assertEq(app.hits.length, before, 'callbacks the app received');
+      await shot(page, 'login-wrong-password');
       console.log(`  (login error shown: "${error}")`);
       // The same request goes on with the right password; deny at consent.
       await signIn(page, third.username, third.password);

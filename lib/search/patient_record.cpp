@@ -10,7 +10,7 @@ namespace {
 // medications). Fixed text: no value comes from input.
 constexpr const char* kReferencedTypes = "('Practitioner', 'Organization', 'Location', 'Medication')";
 
-// ",Group,Provenance," for the bound `instr(?, ',' || type || ',') = 0` test ("," when empty).
+// ",Group,Provenance," for the bound `instr(?2, ',' || type || ',') = 0` test ("," when empty).
 base::Result<std::string> skip_list(const RecordFilter& filter) {
   std::string list = ",";
   for (const auto& t : filter.skip_types) {
@@ -21,6 +21,29 @@ base::Result<std::string> skip_list(const RecordFilter& filter) {
     list += ',';
   }
   return list;
+}
+
+// The rids of the patient's record (?1 = patient id): its compartment, and the kRecordExtras
+// that reference it (relative references only, as for the compartment).
+std::string members_cte() {
+  std::string extras;
+  for (const auto& [type, code] : kRecordExtras) {
+    if (!extras.empty()) extras += " OR ";
+    extras += "(resource_type = '" + std::string(type) + "' AND code = '" + std::string(code) + "')";
+  }
+  return "WITH members(rid) AS ("
+         "SELECT c.rid FROM compartment c WHERE c.patient_id = ?1 "
+         "UNION SELECT x.rid FROM idx_reference x WHERE x.param IN (SELECT id FROM search_param WHERE " +
+         extras +
+         ") AND x.target_id = ?1 AND x.target_type = 'Patient' AND x.url IS NULL) ";
+}
+
+base::Status append_rows(sql::Query& q, std::vector<std::string>& out) {
+  for (;;) {
+    FHIR_TRY(bool row, q.step());
+    if (!row) return {};
+    if (!q.null_at(0)) out.push_back(q.string_at(0));
+  }
 }
 
 }  // namespace
@@ -36,36 +59,31 @@ base::Result<std::vector<std::string>> patient_record(sql::Connection& conn, std
     if (!row || q.null_at(0)) return base::not_found("no Patient with id " + std::string(patient_id));
     out.push_back(q.string_at(0));
   }
+  // ?1 patient id, ?2 the skip list ",Type,Type,". The Patient is in its own compartment and
+  // already first.
   {
-    // compartment_patient (patient_id, rid) gives the rows in rid order without a sort. The
-    // Patient is in its own compartment and already first.
-    sql::Query q(conn,
-                 "SELECT r.json FROM compartment c JOIN resources r ON r.rid = c.rid "
-                 "WHERE c.patient_id = ? AND r.deleted = 0 AND NOT (r.type = 'Patient' AND r.id = ?) "
-                 "AND instr(?, ',' || r.type || ',') = 0 ORDER BY c.rid");
-    q.bind_all(patient_id, patient_id, skip);
-    for (;;) {
-      FHIR_TRY(bool row, q.step());
-      if (!row) break;
-      if (!q.null_at(0)) out.push_back(q.string_at(0));
-    }
+    static const std::string kMembers =
+        members_cte() +
+        "SELECT r.json FROM members m JOIN resources r ON r.rid = m.rid "
+        "WHERE r.deleted = 0 AND NOT (r.type = 'Patient' AND r.id = ?1) "
+        "AND instr(?2, ',' || r.type || ',') = 0 ORDER BY r.rid";
+    sql::Query q(conn, kMembers);
+    q.bind_all(patient_id, skip);
+    FHIR_CHECK(append_rows(q, out));
   }
   {
     static const std::string kReferenced =
-        std::string("SELECT r.json FROM resources r WHERE r.deleted = 0 AND r.rid IN ("
-                    "SELECT t.rid FROM compartment c "
-                    "JOIN resources s ON s.rid = c.rid AND instr(?, ',' || s.type || ',') = 0 "
-                    "JOIN idx_reference x ON x.rid = c.rid "
-                    "JOIN resources t ON t.type = x.target_type AND t.id = x.target_id "
-                    "WHERE c.patient_id = ? AND x.target_type IN ") +
+        members_cte() +
+        "SELECT r.json FROM resources r WHERE r.deleted = 0 AND r.rid IN ("
+        "SELECT t.rid FROM members m "
+        "JOIN resources s ON s.rid = m.rid AND instr(?2, ',' || s.type || ',') = 0 "
+        "JOIN idx_reference x ON x.rid = m.rid "
+        "JOIN resources t ON t.type = x.target_type AND t.id = x.target_id "
+        "WHERE x.target_type IN " +
         kReferencedTypes + ") ORDER BY r.rid";
     sql::Query q(conn, kReferenced);
-    q.bind_all(skip, patient_id);
-    for (;;) {
-      FHIR_TRY(bool row, q.step());
-      if (!row) break;
-      if (!q.null_at(0)) out.push_back(q.string_at(0));
-    }
+    q.bind_all(patient_id, skip);
+    FHIR_CHECK(append_rows(q, out));
   }
   return out;
 }

@@ -48,7 +48,10 @@ const std::vector<RecordCollector::Param>& RecordCollector::params_for(const std
     if (p->type != ParamType::reference || p->expression.empty()) continue;
     auto expr = model::fhirpath::compile(p->expression);
     if (!expr) continue;  // the indexer skips it too (Indexer::skipped)
-    const bool in_compartment = std::find(compartment.begin(), compartment.end(), p->code) != compartment.end();
+    bool in_compartment = std::find(compartment.begin(), compartment.end(), p->code) != compartment.end();
+    for (const auto& [extra_type, extra_code] : kRecordExtras) {
+      if (extra_type == type && extra_code == p->code) in_compartment = true;
+    }
     params.push_back({*expr, in_compartment});
   }
   return params_.emplace(type, std::move(params)).first->second;

@@ -1,8 +1,8 @@
 #pragma once
 // Patient records from resources held in memory (ccd-gen --from reads NDJSON and Bundle files
 // without a database). Groups like patient_record does over the store: a resource belongs to the
-// Patients its R4 Patient-compartment parameters reference (relative references only, as the
-// indexer computes the `compartment` table), and a record also carries the Practitioner,
+// Patients its R4 Patient-compartment parameters (and kRecordExtras) reference (relative
+// references only, as the indexer computes the `compartment` table), and a record also carries the Practitioner,
 // Organization, Location and Medication resources that its resources reference through reference
 // search parameters.
 #include <map>

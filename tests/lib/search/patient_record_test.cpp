@@ -153,6 +153,21 @@ TEST_F(PatientRecordTest, ReferencesToOtherTypesAndMissingTargetsAreNotFollowed)
   }
 }
 
+TEST_F(PatientRecordTest, DevicesOfThePatientAreInTheRecordThoughNotInTheCompartment) {
+  // R4 leaves Device out of the Patient compartment; the CCD's Medical Equipment needs them.
+  put(R"({"resourceType":"Device","id":"dev1","status":"active","patient":{"reference":"Patient/pa"},
+          "owner":{"reference":"Organization/org-unused"}})");
+  put(R"({"resourceType":"Device","id":"dev2","status":"active","patient":{"reference":"Patient/pb"}})");
+  put(R"({"resourceType":"Device","id":"dev3","status":"active","patient":{"reference":"http://elsewhere.example/Patient/pa"}})");
+  EXPECT_THAT(record_keys("pa"), ElementsAre("Patient/pa", "Encounter/ea1", "MedicationRequest/mra1",
+                                             "Observation/oa1", "Device/dev1", "Organization/org1",
+                                             "Organization/org-unused", "Practitioner/dr1", "Location/loc1",
+                                             "Medication/med1"));
+  EXPECT_THAT(record_keys("pb"), ElementsAre("Patient/pb", "Observation/ob1", "Device/dev2", "Practitioner/dr2"));
+  remove("Device", "dev1");
+  EXPECT_THAT(record_keys("pa"), ::testing::Not(::testing::Contains("Device/dev1")));
+}
+
 TEST_F(PatientRecordTest, AResourceOfTwoPatientsIsInBothRecords) {
   put(R"({"resourceType":"Group","id":"g1","type":"person","actual":true,
           "member":[{"entity":{"reference":"Patient/pa"}},{"entity":{"reference":"Patient/pb"}}]})");
@@ -342,9 +357,10 @@ TEST_F(RecordCollectorTest, GroupsByCompartmentAndFollowsReferences) {
                       "subject":{"reference":"http://elsewhere.example/Patient/pa"}})").ok());
   ASSERT_TRUE(add(R"({"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/pb"},
                       "asserter":{"reference":"Practitioner/missing"}})").ok());
+  ASSERT_TRUE(add(R"({"resourceType":"Device","id":"d1","patient":{"reference":"Patient/pb"}})").ok());
   EXPECT_EQ(collector_->patient_ids(), (std::vector<std::string>{"pa", "pb"}));
   EXPECT_THAT(keys_of("pa"), ElementsAre("Patient/pa", "Observation/o1", "Practitioner/dr1", "Organization/o"));
-  EXPECT_THAT(keys_of("pb"), ElementsAre("Patient/pb", "Condition/c1"));
+  EXPECT_THAT(keys_of("pb"), ElementsAre("Patient/pb", "Condition/c1", "Device/d1"));
   EXPECT_THAT(keys_of("pa", {.skip_types = {"Observation"}}), ElementsAre("Patient/pa", "Organization/o"));
   auto none = collector_->record("pc");
   ASSERT_FALSE(none.ok());

@@ -338,8 +338,9 @@ TEST_F(Guard, BatchGivesTheForbiddenEntryA403) {
   auto statuses = [&](const std::string& bearer) {
     auto res = call(Method::POST, "/r4", bearer, batch);
     EXPECT_EQ(res.status, 200) << res.body;
+    const auto b = body(res);
     std::vector<std::string> out;
-    for (const auto& e : body(res)["entry"]) out.push_back(e["response"]["status"].get<std::string>().substr(0, 3));
+    for (const auto& e : b["entry"]) out.push_back(e["response"]["status"].get<std::string>().substr(0, 3));
     return out;
   };
   EXPECT_EQ(statuses("pat-write"), (std::vector<std::string>{"200", "404", "403", "403", "201", "404"}));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "search/access.hpp"
 #include "search/extract.hpp"
 #include "search/normalize.hpp"
 
@@ -210,13 +211,17 @@ void value_condition(const Criterion& c, const Value& v, const std::string& base
   }
 }
 
-base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base);
+base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base,
+                                       const Access* access);
 
-// Conditions over `alias` for a clause; the driver form uses IN, the others EXISTS.
+// Conditions over `alias` for a clause; the driver form uses IN, the others EXISTS. `alias` may
+// itself be "{r}" (a clause nested in another plain clause).
 std::string render(const Clause& cl, const std::string& alias, bool driver) {
   if (!cl.plain.empty()) {
     std::string out = cl.plain;
-    for (auto pos = out.find("{r}"); pos != std::string::npos; pos = out.find("{r}", pos)) out.replace(pos, 3, alias);
+    for (auto pos = out.find("{r}"); pos != std::string::npos; pos = out.find("{r}", pos + alias.size())) {
+      out.replace(pos, 3, alias);
+    }
     return cl.negated ? "NOT (" + out + ")" : out;
   }
   if (driver) return alias + ".rid IN (" + cl.subquery + ")";
@@ -264,12 +269,20 @@ base::Result<Clause> special_clause(const Criterion& c) {
   return cl;
 }
 
-base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base) {
+// The access clauses of one type (over "{r}"), for a criterion's chain or _has: nothing when
+// `access` is null.
+base::Result<std::vector<Clause>> type_access_clauses(const Access* access, std::string_view type, const ParamIds& ids,
+                                                      const std::string& base);
+
+base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base,
+                                       const Access* access) {
   if (c.has) {
     auto ref_id = ids.id(*c.has->reference);
     if (!ref_id) return base::internal_error("no id for search parameter " + c.has->reference->code);
-    FHIR_TRY(Clause inner, compile_criterion(*c.has->criterion, ids, base));
+    FHIR_TRY(Clause inner, compile_criterion(*c.has->criterion, ids, base, access));
     std::vector<Clause> inner_clauses{std::move(inner)};
+    FHIR_TRY(auto visible, type_access_clauses(access, c.has->type, ids, base));
+    for (auto& v : visible) inner_clauses.push_back(std::move(v));
     SqlFragment cond = combine(inner_clauses, "h");
     Clause cl;
     cl.plain = "{r}.id IN (SELECT x.target_id FROM idx_reference x WHERE x.param = " + std::to_string(*ref_id) +
@@ -287,8 +300,10 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
   Clause cl;
   cl.subquery = std::string("SELECT x.rid FROM ") + table + " x WHERE x.param = " + std::to_string(*pid);
   if (c.chain) {
-    FHIR_TRY(Clause inner, compile_criterion(*c.chain, ids, base));
+    FHIR_TRY(Clause inner, compile_criterion(*c.chain, ids, base, access));
     std::vector<Clause> inner_clauses{std::move(inner)};
+    FHIR_TRY(auto visible, type_access_clauses(access, c.chain_type, ids, base));
+    for (auto& v : visible) inner_clauses.push_back(std::move(v));
     SqlFragment cond = combine(inner_clauses, "t");
     cl.subquery += " AND x.target_type = ? AND x.target_id IN (SELECT t.id FROM resources t WHERE t.type = ? "
                    "AND t.deleted = 0 AND " + cond.sql + ")";
@@ -314,19 +329,227 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
   return cl;
 }
 
+
+// A compartment row c whose resource is not a Group with another patient among its members.
+constexpr const char* kSoleGroup =
+    "NOT EXISTS (SELECT 1 FROM compartment c2 JOIN resources g ON g.rid = c2.rid WHERE c2.rid = c.rid "
+    "AND c2.patient_id <> c.patient_id AND g.type = 'Group')";
+
+// Rids of the resources referenced (relative references) from the patient's visible compartment
+// resources, as a subquery over alias x; `typed` adds "AND x.type = ?".
+std::string referenced_rids(bool typed) {
+  return std::string(
+             "SELECT x.rid FROM compartment c JOIN idx_reference rf ON rf.rid = c.rid "
+             "JOIN resources x ON x.type = rf.target_type AND x.id = rf.target_id "
+             "WHERE c.patient_id = ? AND rf.url IS NULL AND ") +
+         kSoleGroup + (typed ? " AND x.type = ?" : "");
+}
+
+// Every reference of parameter `pid` of {r} points (relatively) at a resource in the patient's
+// visible compartment, and there is at least one. One bind: the patient.
+std::string via_exact(std::int64_t pid) {
+  const std::string p = std::to_string(pid);
+  return "(EXISTS (SELECT 1 FROM idx_reference v WHERE v.rid = {r}.rid AND v.param = " + p +
+         ") AND NOT EXISTS (SELECT 1 FROM idx_reference v WHERE v.rid = {r}.rid AND v.param = " + p +
+         " AND NOT (v.url IS NULL AND EXISTS (SELECT 1 FROM resources t JOIN compartment c ON c.rid = t.rid "
+         "WHERE t.type = v.target_type AND t.id = v.target_id AND c.patient_id = ? AND " + kSoleGroup + "))))";
+}
+
+// Rids that may pass via_exact(pid): those with a reference of `pid` into the compartment (alias x).
+std::string via_candidates(std::int64_t pid) {
+  return "SELECT v.rid FROM compartment c JOIN resources t ON t.rid = c.rid JOIN idx_reference v ON v.param = " +
+         std::to_string(pid) + " AND v.target_id = t.id AND v.target_type = t.type WHERE c.patient_id = ?";
+}
+
+base::Result<std::vector<std::int64_t>> via_ids(const TypeAccess& ta, const ParamIds& ids) {
+  std::vector<std::int64_t> out;
+  for (const SearchParam* p : ta.via) {
+    auto id = ids.id(*p);
+    if (!id) return base::internal_error("no id for search parameter " + p->resource_type + "." + p->code);
+    out.push_back(*id);
+  }
+  return out;
+}
+
+// The clauses (over {r}) restricting a row known to be of `type` to what `access` lets be seen.
+base::Result<std::vector<Clause>> access_clauses(const Access& access, std::string_view type, const ParamIds& ids,
+                                                 const std::string& base) {
+  std::vector<Clause> out;
+  const TypeAccess* ta = access.find(type);
+  if (!ta) {
+    Clause none;
+    none.plain = "0";
+    out.push_back(std::move(none));
+    return out;
+  }
+  switch (ta->reach) {
+    case Reach::all:
+      break;
+    case Reach::patient_self: {
+      Clause cl;
+      cl.plain = "{r}.id = ?";
+      cl.binds.emplace_back(access.patient);
+      cl.priority = 0;
+      out.push_back(std::move(cl));
+      break;
+    }
+    case Reach::compartment:
+    case Reach::compartment_sole:
+    case Reach::referenced: {
+      // The base set (compartment or referenced), widened by the `via` rule when there is one:
+      // then the union of the candidates drives and the exact rule filters.
+      const bool in_compartment = ta->reach != Reach::referenced;
+      const std::string set = in_compartment ? "SELECT x.rid FROM compartment x WHERE x.patient_id = ?" : referenced_rids(true);
+      auto bind_set = [&](std::vector<Bind>& binds) {
+        binds.emplace_back(access.patient);
+        if (!in_compartment) binds.emplace_back(std::string(type));
+      };
+      FHIR_TRY(auto via, via_ids(*ta, ids));
+      Clause driver;
+      driver.priority = 0;
+      if (via.empty()) {
+        driver.subquery = set;
+        bind_set(driver.binds);
+        out.push_back(std::move(driver));
+      } else {
+        driver.subquery = "SELECT x.rid FROM (" + set;
+        bind_set(driver.binds);
+        Clause exact;
+        exact.plain = "({r}.rid IN (" + set + ")";
+        bind_set(exact.binds);
+        for (std::int64_t pid : via) {
+          driver.subquery += " UNION " + via_candidates(pid);
+          driver.binds.emplace_back(access.patient);
+          exact.plain += " OR " + via_exact(pid);
+          exact.binds.emplace_back(access.patient);
+        }
+        driver.subquery += ") x WHERE 1";
+        exact.plain += ")";
+        out.push_back(std::move(driver));
+        out.push_back(std::move(exact));
+      }
+      if (ta->reach == Reach::compartment_sole) {
+        Clause sole;
+        sole.plain = "NOT EXISTS (SELECT 1 FROM compartment c2 WHERE c2.rid = {r}.rid AND c2.patient_id <> ?)";
+        sole.binds.emplace_back(access.patient);
+        out.push_back(std::move(sole));
+      }
+      break;
+    }
+  }
+  if (ta->any_of.empty()) return out;
+  std::vector<SqlFragment> alternatives;
+  for (const auto& alternative : ta->any_of) {
+    std::vector<Clause> clauses;
+    for (const auto& c : alternative) {
+      FHIR_TRY(Clause cl, compile_criterion(c, ids, base, nullptr));
+      clauses.push_back(std::move(cl));
+    }
+    if (ta->any_of.size() == 1) {
+      for (auto& cl : clauses) out.push_back(std::move(cl));
+      return out;
+    }
+    alternatives.push_back(combine(clauses, "{r}"));
+  }
+  Clause any;
+  any.plain = "(";
+  for (std::size_t i = 0; i < alternatives.size(); ++i) {
+    any.plain += (i ? " OR (" : "(") + alternatives[i].sql + ")";
+    any.binds.insert(any.binds.end(), alternatives[i].binds.begin(), alternatives[i].binds.end());
+  }
+  any.plain += ")";
+  out.push_back(std::move(any));
+  return out;
+}
+
+base::Result<std::vector<Clause>> type_access_clauses(const Access* access, std::string_view type, const ParamIds& ids,
+                                                      const std::string& base) {
+  if (!access) return std::vector<Clause>{};
+  return access_clauses(*access, type, ids, base);
+}
+
+// A literal list of type names ('A', 'B'): our own constant names from the access map, never input.
+std::string type_list(const std::vector<std::string_view>& types) {
+  std::string out;
+  for (auto t : types) out += std::string(out.empty() ? "'" : ", '") + std::string(t) + "'";
+  return out;
+}
+
+// The condition over {r} for a row of any type: per reach, the unfiltered types share one test.
+base::Result<SqlFragment> any_type_condition(const Access& access, const ParamIds& ids, const std::string& base) {
+  std::vector<std::string_view> all, self, compartment, referenced;
+  std::vector<std::string_view> single;  // filtered, via or sole: one condition each
+  for (const auto& [type, ta] : access.types) {
+    const bool simple = ta.any_of.empty() && ta.via.empty();
+    if (!simple || ta.reach == Reach::compartment_sole) single.push_back(type);
+    else if (ta.reach == Reach::all) all.push_back(type);
+    else if (ta.reach == Reach::patient_self) self.push_back(type);
+    else if (ta.reach == Reach::compartment) compartment.push_back(type);
+    else referenced.push_back(type);
+  }
+  SqlFragment out;
+  auto add = [&](const std::string& sql) { out.sql += (out.sql.empty() ? "(" : " OR (") + sql + ")"; };
+  if (!all.empty()) add("{r}.type IN (" + type_list(all) + ")");
+  if (!self.empty()) {
+    add("{r}.type IN (" + type_list(self) + ") AND {r}.id = ?");
+    out.binds.emplace_back(access.patient);
+  }
+  if (!compartment.empty()) {
+    add("{r}.type IN (" + type_list(compartment) + ") AND {r}.rid IN (SELECT x.rid FROM compartment x WHERE x.patient_id = ?)");
+    out.binds.emplace_back(access.patient);
+  }
+  if (!referenced.empty()) {
+    add("{r}.type IN (" + type_list(referenced) + ") AND {r}.rid IN (" + referenced_rids(false) + ")");
+    out.binds.emplace_back(access.patient);
+  }
+  for (auto type : single) {
+    FHIR_TRY(auto clauses, access_clauses(access, type, ids, base));
+    SqlFragment cond = combine(clauses, "{r}");
+    add("{r}.type = ? AND " + cond.sql);
+    out.binds.emplace_back(std::string(type));
+    out.binds.insert(out.binds.end(), cond.binds.begin(), cond.binds.end());
+  }
+  if (out.sql.empty()) out.sql = "0";
+  else out.sql = "(" + out.sql + ")";
+  return out;
+}
+
+std::string substitute(std::string sql, const std::string& alias) {
+  for (auto pos = sql.find("{r}"); pos != std::string::npos; pos = sql.find("{r}", pos + alias.size())) {
+    sql.replace(pos, 3, alias);
+  }
+  return sql;
+}
+
 }  // namespace
+
+base::Result<SqlFragment> access_condition(const Access& access, std::string_view type, const std::string& alias,
+                                           const ParamIds& ids, const std::string& base) {
+  if (type.empty()) {
+    FHIR_TRY(SqlFragment cond, any_type_condition(access, ids, base));
+    cond.sql = substitute(std::move(cond.sql), alias);
+    return cond;
+  }
+  FHIR_TRY(auto clauses, access_clauses(access, type, ids, base));
+  if (clauses.empty()) return SqlFragment{"1", {}};
+  return combine(clauses, alias);
+}
 
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids) {
   std::vector<Clause> clauses;
+  const std::string base = req.base_url + "/";
   for (const auto& c : req.criteria) {
-    FHIR_TRY(Clause cl, compile_criterion(c, ids, req.base_url + "/"));
+    FHIR_TRY(Clause cl, compile_criterion(c, ids, base, req.access.get()));
     clauses.push_back(std::move(cl));
   }
-  if (req.patient) {
+  if (req.access && !req.type.empty()) {
+    FHIR_TRY(auto visible, access_clauses(*req.access, req.type, ids, base));
+    for (auto& v : visible) clauses.push_back(std::move(v));
+  } else if (req.access) {
+    FHIR_TRY(SqlFragment any, any_type_condition(*req.access, ids, base));
     Clause cl;
-    cl.subquery = "SELECT x.rid FROM compartment x WHERE x.patient_id = ?";
-    cl.binds.emplace_back(*req.patient);
-    cl.priority = 0;
+    cl.plain = std::move(any.sql);
+    cl.binds = std::move(any.binds);
     clauses.push_back(std::move(cl));
   }
   SqlFragment out;

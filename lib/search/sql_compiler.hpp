@@ -4,6 +4,7 @@
 // fragments are written into the text.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,10 +26,19 @@ struct SqlFragment {
 };
 
 // The WHERE clause (without the keyword) selecting the current, non-deleted resources that
-// match every criterion of `req`, its type(s) and its patient restriction. The most selective
+// match every criterion of `req`, its type(s) and its access restriction (req.access, also applied
+// to what chains and _has look at). The most selective
 // criterion drives (r.rid IN ...); the others are correlated EXISTS checks.
 // Errors: invalid for combinations the engine cannot answer (e.g. :missing on _id).
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids);
+
+struct Access;  // search/access.hpp
+
+// The condition over `alias` (a resources row) that a resource must meet to be seen under
+// `access`: for a row known to be of `type`, or, with `type` empty, for a row of any type. "0" when
+// nothing of the type may be seen. Errors: as compile_where for the scope filters.
+base::Result<SqlFragment> access_condition(const Access& access, std::string_view type, const std::string& alias,
+                                           const ParamIds& ids, const std::string& base);
 
 // A sort key as an SQL expression over r, never NULL (missing values sort last).
 std::string sort_expression(const SortKey& key, const ParamIds& ids);

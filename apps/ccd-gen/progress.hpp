@@ -17,7 +17,7 @@ class ProgressBar {
   void clear();
   bool enabled() const { return enabled_; }
 
-  // The bar's text for the given state (no escape codes); exposed for tests and for draw().
+  // The bar's text for the given state (no escape codes), at most about `width` columns.
   static std::string line(std::int64_t done, std::int64_t failed, std::int64_t total, double seconds, int width);
 
  private:

@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
   if (opt.no_auth) {
     serve::log_warn("--no-auth: the FHIR API is served WITHOUT access token checks; keep it on this machine");
   } else {
-    // TODO(guard merge): services.tokens = (*auth_service)->verifier.get();
+    services.tokens = (*auth_service)->verifier.get();
+    services.indexer = b.search.indexer.get();
   }
   std::optional<auth::DemoCredentials> demo_logins;
   if (opt.demo) {  // before "listening on" is logged: scripts read the file once they see it

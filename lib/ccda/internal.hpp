@@ -5,7 +5,6 @@
 // section file uses.
 #include <cstdint>
 #include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,11 +12,12 @@
 #include <vector>
 
 #include "ccda/ccd.hpp"
+#include "ccda/json_view.hpp"
 #include "ccda/xml_writer.hpp"
 
 namespace ccda::detail {
 
-using Json = nlohmann::json;
+using Json = JsonValue;
 
 // ---- JSON access (never throws; a missing or mistyped member reads as absent) ----------------
 const Json* member(const Json& j, std::string_view key);            // object member or nullptr
@@ -59,6 +59,7 @@ struct Resource {
 };
 
 struct Record {
+  JsonArena arena;  // the parsed resources' memory
   std::vector<Resource> resources;
   const Json* patient = nullptr;
   std::unordered_map<std::string, const Json*> by_ref;  // "Type/id"
@@ -135,8 +136,8 @@ std::string name_text(const Json* human_name);
 // The Practitioner (or Organization) behind a reference as <assignedEntity>-style content:
 // id (NPI when known), addr, telecom, and <assignedPerson><name/> (for Practitioners).
 void write_performer_entity(Ctx& c, const Json* reference, std::string_view entity_element);
-// An <author> participation (Author Participation 4.119) at `time` by the referenced practitioner;
-// nothing when the reference does not resolve to a Practitioner.
+// An <author> participation (Author Participation 4.119) at `time` by the referenced Practitioner
+// (assignedPerson) or Organization (representedOrganization); nothing when it resolves to neither.
 void write_author(Ctx& c, std::string_view time, const Json* reference);
 
 // ---- Sections ------------------------------------------------------------------------------

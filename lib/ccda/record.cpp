@@ -42,14 +42,15 @@ base::Result<Record> load_record(const PatientRecord& input) {
     const std::string& text = input.resources[i];
     const std::string_view peeked = peek_type(text);
     if (!peeked.empty() && !used(peeked)) continue;  // Provenance, CareTeam, ...: not needed
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
+    Json j;
+    const std::string problem = parse_json(text, rec.arena, j);
+    if (!problem.empty() || !j.is_object()) {
       return base::invalid("resource " + std::to_string(i + 1) + " of patient '" + input.patient_id +
-                           "' is not a JSON object");
+                           "' is not a JSON object" + (problem.empty() ? std::string() : ": " + problem));
     }
     std::string type(str(j, "resourceType"));
     if (!used(type)) continue;
-    rec.resources.push_back({std::move(type), std::move(j)});
+    rec.resources.push_back({std::move(type), j});
   }
   rec.by_ref.reserve(rec.resources.size() * 2);
   for (const Resource& r : rec.resources) {

@@ -105,16 +105,24 @@ void write_performer_entity(Ctx& c, const Json* reference, std::string_view elem
 
 void write_author(Ctx& c, std::string_view time, const Json* reference) {
   const Json* r = c.rec.resolve(reference);
-  if (!r || str(*r, "resourceType") != "Practitioner") return;
+  const std::string_view type = r ? str(*r, "resourceType") : std::string_view{};
+  if (type != "Practitioner" && type != "Organization") return;
   XmlWriter& x = c.x;
   x.start("author");
   template_id(x, "2.16.840.1.113883.10.20.22.4.119");
   write_ts(x, "time", time);
   x.start("assignedAuthor");
   entity_ids(c, *r);
-  x.start("assignedPerson");
-  write_person_name(x, first(*r, "name"));
-  x.end().end().end();
+  if (type == "Practitioner") {
+    x.start("assignedPerson");
+    write_person_name(x, first(*r, "name"));
+    x.end();
+  } else {
+    x.start("representedOrganization");
+    if (auto n = str(*r, "name"); !n.empty()) x.element("name", n);
+    x.end();
+  }
+  x.end().end();
 }
 
 }  // namespace ccda::detail

@@ -19,7 +19,7 @@ void activity(Ctx& c, const Json& imm, const std::string& ref) {
   if (const Json* dose = member(imm, "doseQuantity")) {
     const Json* v = member(*dose, "value");
     if (v && v->is_number()) {
-      x.start("doseQuantity").attr("value", v->dump());
+      x.start("doseQuantity").attr("value", std::string(v->number_text()));
       if (auto u = str(*dose, "code"); !u.empty()) x.attr("unit", u);
       x.end();
     }

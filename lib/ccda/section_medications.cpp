@@ -56,7 +56,7 @@ void write_dose(XmlWriter& x, const Json& m) {
     x.start("doseQuantity").attr("nullFlavor", "UNK").end();
     return;
   }
-  x.start("doseQuantity").attr("value", v->dump());
+  x.start("doseQuantity").attr("value", std::string(v->number_text()));
   if (str(*q, "system") == "http://unitsofmeasure.org" && !str(*q, "code").empty()) x.attr("unit", str(*q, "code"));
   x.end();
 }

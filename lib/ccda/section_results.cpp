@@ -38,7 +38,7 @@ std::string range_text(const Json& obs) {
   auto bound = [&](std::string_view k) -> std::string {
     const Json* q = member(*rr, k);
     const Json* v = q ? member(*q, "value") : nullptr;
-    return v && v->is_number() ? v->dump() : std::string();
+    return v && v->is_number() ? std::string(v->number_text()) : std::string();
   };
   const std::string lo = bound("low"), hi = bound("high");
   if (!lo.empty() && !hi.empty()) return lo + "-" + hi;
@@ -59,7 +59,7 @@ void reference_range(XmlWriter& x, const Json& obs) {
     if (!v || !v->is_number()) continue;
     std::string_view unit = str(*q, "code");
     if (unit.empty()) unit = "1";
-    x.start(k == "low" ? "low" : "high").attr("value", v->dump()).attr("unit", unit).end();
+    x.start(k == "low" ? "low" : "high").attr("value", std::string(v->number_text())).attr("unit", unit).end();
   }
   x.end().end().end();
 }

@@ -10,11 +10,7 @@ namespace ccda::detail {
 
 // ---- JSON access ---------------------------------------------------------------------------
 
-const Json* member(const Json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
+const Json* member(const Json& j, std::string_view key) { return j.find(key); }
 
 const Json* array(const Json& j, std::string_view key) {
   const Json* m = member(j, key);
@@ -27,8 +23,7 @@ const Json* first(const Json& j, std::string_view key) {
 }
 
 std::string_view str(const Json* j) {
-  if (!j || !j->is_string()) return {};
-  return j->get_ref<const std::string&>();
+  return j ? j->string() : std::string_view{};
 }
 
 std::string_view str(const Json& j, std::string_view key) { return str(member(j, key)); }
@@ -36,7 +31,7 @@ std::string_view str(const Json& j, std::string_view key) { return str(member(j,
 std::optional<bool> boolean(const Json& j, std::string_view key) {
   const Json* m = member(j, key);
   if (!m || !m->is_boolean()) return std::nullopt;
-  return m->get<bool>();
+  return m->as_bool();
 }
 
 std::string_view cc_text(const Json* cc) {
@@ -281,12 +276,7 @@ void text_ref(XmlWriter& x, std::string_view ref) {
 
 namespace {
 
-std::string number_text(const Json& n) {
-  if (n.is_number_integer()) return std::to_string(n.get<std::int64_t>());
-  if (n.is_number_unsigned()) return std::to_string(n.get<std::uint64_t>());
-  if (n.is_number_float()) return n.dump();
-  return {};
-}
+std::string number_text(const Json& n) { return std::string(n.number_text()); }
 
 }  // namespace
 
@@ -315,7 +305,7 @@ void write_value(XmlWriter& x, const Json& obs, std::string_view absent_type) {
     return;
   }
   if (const Json* b = member(obs, "valueBoolean"); b && b->is_boolean()) {
-    x.start("value").attr("xsi:type", "BL").attr("value", b->get<bool>() ? "true" : "false").end();
+    x.start("value").attr("xsi:type", "BL").attr("value", b->as_bool() ? "true" : "false").end();
     return;
   }
   if (auto dt = str(obs, "valueDateTime"); !dt.empty()) {
@@ -344,7 +334,7 @@ std::string value_text(const Json& obs) {
   if (const Json* cc = member(obs, "valueCodeableConcept")) return std::string(cc_text(cc));
   if (auto s = str(obs, "valueString"); !s.empty()) return std::string(s);
   if (const Json* i = member(obs, "valueInteger"); i && i->is_number_integer()) return number_text(*i);
-  if (const Json* b = member(obs, "valueBoolean"); b && b->is_boolean()) return b->get<bool>() ? "yes" : "no";
+  if (const Json* b = member(obs, "valueBoolean"); b && b->is_boolean()) return b->as_bool() ? "yes" : "no";
   if (auto dt = str(obs, "valueDateTime"); !dt.empty()) return display_time(dt);
   if (const Json* dar = member(obs, "dataAbsentReason")) return std::string(cc_text(dar));
   return {};

@@ -10,10 +10,6 @@
 namespace search {
 namespace {
 
-bool kept_target(std::string_view type) {
-  return type == "Practitioner" || type == "Organization" || type == "Location" || type == "Medication";
-}
-
 bool skipped(const RecordFilter& filter, std::string_view type) {
   return std::find(filter.skip_types.begin(), filter.skip_types.end(), type) != filter.skip_types.end();
 }
@@ -38,7 +34,8 @@ base::Result<std::unique_ptr<RecordCollector>> RecordCollector::create(std::shar
   return c;
 }
 
-// The reference parameters of `type` (compiled on first use), marking the compartment ones.
+// The parameters of `type` that place a resource in a record (compiled on first use): its
+// patient-compartment parameters and the kRecordExtras.
 const std::vector<RecordCollector::Param>& RecordCollector::params_for(const std::string& type) {
   auto it = params_.find(type);
   if (it != params_.end()) return it->second;
@@ -46,13 +43,14 @@ const std::vector<RecordCollector::Param>& RecordCollector::params_for(const std
   const auto& compartment = registry_->patient_compartment(type);
   for (const SearchParam* p : registry_->for_type(type)) {
     if (p->type != ParamType::reference || p->expression.empty()) continue;
+    bool member = std::find(compartment.begin(), compartment.end(), p->code) != compartment.end();
+    for (const auto& [extra_type, extra_code] : kRecordExtras) {
+      if (extra_type == type && extra_code == p->code) member = true;
+    }
+    if (!member) continue;
     auto expr = model::fhirpath::compile(p->expression);
     if (!expr) continue;  // the indexer skips it too (Indexer::skipped)
-    bool in_compartment = std::find(compartment.begin(), compartment.end(), p->code) != compartment.end();
-    for (const auto& [extra_type, extra_code] : kRecordExtras) {
-      if (extra_type == type && extra_code == p->code) in_compartment = true;
-    }
-    params.push_back({*expr, in_compartment});
+    params.push_back({*expr});
   }
   return params_.emplace(type, std::move(params)).first->second;
 }
@@ -71,20 +69,21 @@ base::Status RecordCollector::add(const base::Json& resource) {
   s.type = type_it->get<std::string>();
   s.id = id_it->get<std::string>();
   if (s.type == "Patient") s.patients.push_back(s.id);
-  std::set<std::pair<std::string, std::string>> targets;
   for (const auto& p : params_for(s.type)) {
     Extracted x;
     for (const auto& node : model::fhirpath::evaluate(*p.expr, resource)) extract(ParamType::reference, node, x);
     for (const auto& r : x.references) {
       // As the indexer: only relative references place a resource in a compartment.
-      if (p.compartment && r.type == "Patient" && !r.id.empty() && r.url.empty()) s.patients.push_back(r.id);
-      if (kept_target(r.type) && !r.id.empty() && r.url.empty()) targets.emplace(r.type, r.id);
+      if (r.type == "Patient" && !r.id.empty() && r.url.empty()) s.patients.push_back(r.id);
     }
   }
   std::sort(s.patients.begin(), s.patients.end());
   s.patients.erase(std::unique(s.patients.begin(), s.patients.end()), s.patients.end());
-  s.targets.assign(targets.begin(), targets.end());
   s.json = base::dump_compact(resource);
+  // As patient_record: references found in the text.
+  local_references(s.json, s.targets);
+  std::sort(s.targets.begin(), s.targets.end());
+  s.targets.erase(std::unique(s.targets.begin(), s.targets.end()), s.targets.end());
 
   auto key = std::make_pair(s.type, s.id);
   auto found = by_key_.find(key);

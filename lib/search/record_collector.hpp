@@ -47,7 +47,6 @@ class RecordCollector {
  private:
   struct Param {
     std::shared_ptr<const model::fhirpath::Expression> expr;
-    bool compartment = false;  // puts the resource in a Patient's compartment
   };
   struct Stored {
     std::string type, id, json;

@@ -3,6 +3,9 @@
 // and cutting one section out of the document to look at.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -54,6 +57,14 @@ inline std::string build(const ccda::PatientRecord& r, std::optional<std::string
   EXPECT_TRUE(xml.ok()) << (xml.ok() ? "" : xml.error().message);
   if (!xml.ok()) return {};
   EXPECT_EQ(well_formedness_error(*xml), "");
+  if (const char* dump = std::getenv("CCDA_DUMP_DIR")) {  // for checking by hand (schematron)
+    static int n = 0;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::filesystem::create_directories(dump);
+    std::ofstream(std::filesystem::path(dump) / (std::string(info->name()) + "-" + std::to_string(++n) + ".xml"),
+                  std::ios::binary)
+        << *xml;
+  }
   return *xml;
 }
 

@@ -315,6 +315,28 @@ TEST_F(PatientRecordTest, MatchesTheGeneratedDataSet) {
   EXPECT_GT(total, 20u * 50u);
 }
 
+TEST(LocalReferences, FindsRelativeReferencesToTheKeptTypesAnywhere) {
+  std::vector<std::pair<std::string, std::string>> got;
+  search::local_references(R"({"resourceType":"Encounter","participant":[{"individual":{"reference":"Practitioner/dr-1"}}],
+      "location":[{"location":{"reference" : "Location/l.1/_history/3"}}],"subject":{"reference":"Patient/p1"},
+      "serviceProvider":{"reference":"https://elsewhere.example/fhir/Organization/o1"},
+      "extension":[{"url":"x","valueReference":{"reference":"Medication/m1","display":"aspirin"}}],
+      "contained":[{"resourceType":"Medication","id":"c1"}],"x":{"reference":"#c1"},
+      "y":{"reference":"Organization\/escaped"},"z":{"reference":"Organization/bad id"},
+      "note":[{"text":"the \"reference\": \"Practitioner/fake\" in text"}],
+      "w":{"reference":"Organization/"},"v":{"reference":12},"u":{"reference":"Practitioner/dr-1"}})",
+                           got);
+  EXPECT_THAT(got, ElementsAre(std::pair<std::string, std::string>{"Practitioner", "dr-1"},
+                               std::pair<std::string, std::string>{"Location", "l.1"},
+                               std::pair<std::string, std::string>{"Medication", "m1"},
+                               std::pair<std::string, std::string>{"Practitioner", "dr-1"}));
+  got.clear();
+  search::local_references("", got);
+  search::local_references(R"({"reference":"Practitioner/unterminated)", got);
+  search::local_references(R"("reference")", got);
+  EXPECT_TRUE(got.empty());
+}
+
 class RecordCollectorTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -51,7 +51,8 @@ class AuthFixture : public ::testing::Test {
     ASSERT_TRUE(auth_);
   }
 
-  std::unique_ptr<auth::AuthService> open_service(auth::VerifierOptions verifier = {std::chrono::milliseconds(0), 10000}) {
+  std::unique_ptr<auth::AuthService> open_service(auth::VerifierOptions verifier = {std::chrono::milliseconds(0), 10000},
+                                                  auth::JwksCacheOptions jwks_cache = {}) {
     auth::AuthConfig c;
     c.fhir_base = kBase;
     c.token_endpoint = kTokenUrl;
@@ -66,6 +67,7 @@ class AuthFixture : public ::testing::Test {
     };
     c.scrypt = auth::ScryptParams{10, 8, 1};
     c.verifier = verifier;
+    c.jwks_cache = jwks_cache;
     auto s = auth::AuthService::open(*db_, settings_.get(), c);
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     return s.ok() ? std::move(*s) : nullptr;

@@ -162,3 +162,25 @@ TEST_F(MigrateTest, DatabaseNewerThanProgramIsConflict) {
 }
 
 }  // namespace
+
+namespace {
+
+// A module with its own numbering (lib/auth) records its versions in its own table, so its
+// version 1 does not collide with the store's and a newer store does not look "newer" to it.
+TEST_F(MigrateTest, ModuleSetsKeepTheirOwnTable) {
+  ASSERT_TRUE(migrate({kCreate, kSeed, kAlter}).ok());
+  const std::vector<sql::Migration> module = {{1, "001_mod", "CREATE TABLE mod_t (m INTEGER);"}};
+  {
+    auto w = db_->writer();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(sql::migrate(**w, module, "mod_schema_migrations").ok());
+    ASSERT_TRUE(sql::migrate(**w, module, "mod_schema_migrations").ok());  // idempotent
+    EXPECT_FALSE(sql::migrate(**w, module, "bad name; DROP TABLE a").ok());
+  }
+  EXPECT_TRUE(table_exists("mod_t"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM mod_schema_migrations"), 1);
+  EXPECT_EQ(scalar("SELECT MAX(version) FROM schema_migrations"), 3);
+  EXPECT_TRUE(table_exists("a"));
+}
+
+}  // namespace

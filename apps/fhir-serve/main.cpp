@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
   services.settings_cache = &settings_cache;
   services.api_log = &api_log;
   services.search = b.search.engine.get();
+  services.indexer = b.search.indexer.get();
+  // services.tokens stays null (authentication off) until the SMART token verifier is wired in.
   services.max_body_bytes = opt.max_body;
   services.log_error = [](std::string_view m) { serve::log_error(m); };
   rest::Router router(services);

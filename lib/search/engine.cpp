@@ -267,11 +267,19 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
   std::vector<store::StoredResource> found;
 
   // Included resources must be visible under the include restriction, whatever their type.
-  SqlFragment restrict;
+  // Forward includes first try the cheap sufficient test (a shared resource referenced by a
+  // source in the patient's compartment).
+  SqlFragment restrict, forward_restrict;
   if (req.include_access) {
     FHIR_TRY(SqlFragment cond, access_condition(*req.include_access, "", "r", *ids_, req.base_url + "/"));
     restrict.sql = " AND " + cond.sql;
-    restrict.binds = std::move(cond.binds);
+    restrict.binds = cond.binds;
+    forward_restrict = restrict;
+    if (auto fast = referenced_via(*req.include_access, "r", "x")) {
+      forward_restrict.sql = " AND (" + fast->sql + " OR " + cond.sql + ")";
+      forward_restrict.binds = std::move(fast->binds);
+      forward_restrict.binds.insert(forward_restrict.binds.end(), cond.binds.begin(), cond.binds.end());
+    }
   }
 
   for (int round = 0; round < 4 && !frontier.empty(); ++round) {
@@ -296,11 +304,11 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
             "WHERE x.param = " + std::to_string(*pid) +
             " AND x.rid = (SELECT rid FROM resources WHERE type = ? AND id = ?)";
         if (!inc.target_type.empty()) sql += " AND x.target_type = ?";
-        sql += restrict.sql;
+        sql += forward_restrict.sql;
         sql::Query q(conn, sql);
         q.bind_all(src->type, src->id);
         if (!inc.target_type.empty()) q.bind(inc.target_type);
-        bind_all(q, restrict.binds);
+        bind_all(q, forward_restrict.binds);
         FHIR_CHECK(add(q));
       }
     }

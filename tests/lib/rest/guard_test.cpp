@@ -241,6 +241,8 @@ TEST_F(Guard, V2CategoryFilter) {
   EXPECT_EQ(walk("/r4/Observation", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   EXPECT_EQ(walk("/r4/Observation?_count=1", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   EXPECT_EQ(walk("/r4/Observation", "user-vitals"), (Set{"Observation/a-vs", "Observation/b-vs"}));
+  token("pat-vitals-encoded", "patient/Observation.rs?category=" + std::string(kCat) + "%7Cvital-signs", "pa");
+  EXPECT_EQ(walk("/r4/Observation", "pat-vitals-encoded"), Set{"Observation/a-vs"});
   EXPECT_EQ(walk("/r4?_type=Observation", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   // Filters cannot restrict type history: refused rather than unfiltered.
   EXPECT_EQ(get("/r4/Observation/_history", "user-vitals").status, 403);
@@ -306,6 +308,34 @@ TEST_F(Guard, PatientWritesStayInTheCompartment) {
   res = call(Method::DELETE, "/r4/Observation/a-soc", "pat-write");
   EXPECT_EQ(res.status, 204) << res.body;
   EXPECT_FALSE(exists("Observation", "a-soc"));
+}
+
+TEST_F(Guard, WritesStayWithinV2Filters) {
+  token("vitals-write", "patient/Observation.cruds?category=" + std::string(kCat) + "|vital-signs", "pa");
+  auto res = call(Method::POST, "/r4/Observation", "vitals-write", observation("x", "pa", "laboratory"));
+  EXPECT_EQ(res.status, 403) << res.body;
+  EXPECT_NE(res.body.find("scope filters"), std::string::npos) << res.body;
+  res = call(Method::POST, "/r4/Observation", "vitals-write", observation("x", "pa", "vital-signs"));
+  EXPECT_EQ(res.status, 201) << res.body;
+  // A lab result is not the token's to change or delete.
+  res = call(Method::PUT, "/r4/Observation/a-lab", "vitals-write", observation("a-lab", "pa", "vital-signs"));
+  EXPECT_EQ(res.status, 404) << res.body;
+  EXPECT_EQ(call(Method::DELETE, "/r4/Observation/a-lab", "vitals-write").status, 404);
+  EXPECT_TRUE(exists("Observation", "a-lab"));
+}
+
+TEST_F(Guard, PatientUserWithoutLaunchContextIsTheirOwnPatient) {
+  auth::Principal p;
+  p.client_id = "app";
+  p.user = "patient-user";
+  p.fhir_user = "Patient/pa";
+  p.scope = "patient/Observation.rs";
+  env_->verifier.tokens["fhir-user"] = p;
+  EXPECT_EQ(walk("/r4/Observation", "fhir-user"),
+            (Set{"Observation/a-vs", "Observation/a-lab", "Observation/a-soc"}));
+  p.fhir_user = "Practitioner/dr1";
+  env_->verifier.tokens["practitioner"] = p;
+  EXPECT_EQ(get("/r4/Observation", "practitioner").status, 403);
 }
 
 TEST_F(Guard, TransactionWithOneForbiddenEntryFailsWhole) {

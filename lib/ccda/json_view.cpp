@@ -40,12 +40,19 @@ void* JsonArena::allocate(std::size_t bytes) {
   if (used_ + bytes > capacity_) {
     const std::size_t size = bytes > (1u << 16) ? bytes : (1u << 16);
     blocks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed
+    if (blocks_.size() == 1) first_capacity_ = size;
     used_ = 0;
     capacity_ = size;
   }
   void* p = blocks_.back().get() + used_;
   used_ += bytes;
   return p;
+}
+
+void JsonArena::reset() {
+  if (blocks_.size() > 1) blocks_.resize(1);
+  used_ = 0;
+  capacity_ = blocks_.empty() ? 0 : first_capacity_;
 }
 
 class JsonParser {

@@ -166,6 +166,16 @@ class JsonParser {
   bool string(std::string_view& out) {
     const std::size_t start = ++i_;
     bool escaped = false;
+    // Skip 8 plain bytes at a time (no '"', '\\' or control character among them).
+    while (i_ + 8 <= s_.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s_.data() + i_, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+      const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+      const std::uint64_t special = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w);
+      if (special & highs) break;
+      i_ += 8;
+    }
     while (i_ < s_.size()) {
       const char c = s_[i_];
       if (c == '"') break;

@@ -40,12 +40,19 @@ void* JsonArena::allocate(std::size_t bytes) {
   if (used_ + bytes > capacity_) {
     const std::size_t size = bytes > (1u << 16) ? bytes : (1u << 16);
     blocks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed
+    if (blocks_.size() == 1) first_capacity_ = size;
     used_ = 0;
     capacity_ = size;
   }
   void* p = blocks_.back().get() + used_;
   used_ += bytes;
   return p;
+}
+
+void JsonArena::reset() {
+  if (blocks_.size() > 1) blocks_.resize(1);
+  used_ = 0;
+  capacity_ = blocks_.empty() ? 0 : first_capacity_;
 }
 
 class JsonParser {
@@ -159,6 +166,16 @@ class JsonParser {
   bool string(std::string_view& out) {
     const std::size_t start = ++i_;
     bool escaped = false;
+    // Skip 8 plain bytes at a time (no '"', '\\' or control character among them).
+    while (i_ + 8 <= s_.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s_.data() + i_, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+      const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+      const std::uint64_t special = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w);
+      if (special & highs) break;
+      i_ += 8;
+    }
     while (i_ < s_.size()) {
       const char c = s_[i_];
       if (c == '"') break;

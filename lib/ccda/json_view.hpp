@@ -66,11 +66,14 @@ struct JsonValue::Member {
 class JsonArena {
  public:
   void* allocate(std::size_t bytes);
+  // Forgets everything allocated, keeping the first block for reuse.
+  void reset();
 
  private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0;
   std::size_t capacity_ = 0;
+  std::size_t first_capacity_ = 0;
 };
 
 // Parses `text` into `out`. Returns "" on success, else what is wrong and at which byte.

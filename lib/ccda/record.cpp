@@ -40,8 +40,20 @@ base::Result<Record> load_record(const PatientRecord& input) {
   rec.resources.reserve(input.resources.size());
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
     const std::string& text = input.resources[i];
+    // Every resource is checked to be JSON (the contract promises the error); the ones no section
+    // uses (Provenance, CareTeam, ...) are parsed into a scratch arena that is reused.
     const std::string_view peeked = peek_type(text);
-    if (!peeked.empty() && !used(peeked)) continue;  // Provenance, CareTeam, ...: not needed
+    if (!peeked.empty() && !used(peeked)) {
+      thread_local JsonArena scratch;
+      scratch.reset();
+      Json ignored;
+      const std::string problem = parse_json(text, scratch, ignored);
+      if (!problem.empty() || !ignored.is_object()) {
+        return base::invalid("resource " + std::to_string(i + 1) + " of patient '" + input.patient_id +
+                             "' is not a JSON object" + (problem.empty() ? std::string() : ": " + problem));
+      }
+      continue;
+    }
     Json j;
     const std::string problem = parse_json(text, rec.arena, j);
     if (!problem.empty() || !j.is_object()) {

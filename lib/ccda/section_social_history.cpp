@@ -64,7 +64,15 @@ void social_history_section(Ctx& c) {
     text_ref(x, refs[i]);
     status_code(x, "completed");
     write_ts(x, "effectiveTime", str(o, "effectiveDateTime"));
-    write_cd(x, "value", member(o, "valueCodeableConcept"), "CD", "2.16.840.1.113883.6.96");
+    const Json* value = member(o, "valueCodeableConcept");
+    if (!code_in(value, "http://snomed.info/sct").empty()) {
+      write_cd(x, "value", value, "CD", "2.16.840.1.113883.6.96");
+    } else {  // the Smoking Status value set requires a code
+      x.start("value").attr("xsi:type", "CD").attr("code", "266927001").attr("codeSystem", "2.16.840.1.113883.6.96")
+          .attr("codeSystemName", "SNOMED CT").attr("displayName", "Tobacco smoking consumption unknown");
+      if (auto t = cc_text(value); !t.empty()) x.element("originalText", t);
+      x.end();
+    }
     x.end().end();
   }
   if (has_sex) {

@@ -283,14 +283,14 @@ std::string number_text(const Json& n) { return std::string(n.number_text()); }
 void write_pq(XmlWriter& x, std::string_view name, const Json* q) {
   const Json* v = q ? member(*q, "value") : nullptr;
   const std::string num = v ? number_text(*v) : std::string();
-  x.start(name).attr("xsi:type", "PQ");
-  if (num.empty()) {
-    x.attr("nullFlavor", "NI").end();
-    return;
-  }
-  std::string_view unit = str(*q, "system") == "http://unitsofmeasure.org" ? str(*q, "code") : std::string_view{};
+  std::string_view unit;
+  if (q && q->is_object() && str(*q, "system") == "http://unitsofmeasure.org") unit = str(*q, "code");
   if (unit.empty()) unit = "1";
-  x.attr("value", num).attr("unit", unit).end();
+  x.start(name).attr("xsi:type", "PQ");
+  // A PQ keeps its unit even without a value (Vital Sign Observation requires @unit).
+  if (num.empty()) x.attr("nullFlavor", "NI");
+  else x.attr("value", num);
+  x.attr("unit", unit).end();
 }
 
 void write_value(XmlWriter& x, const Json& obs, std::string_view absent_type) {
@@ -316,6 +316,7 @@ void write_value(XmlWriter& x, const Json& obs, std::string_view absent_type) {
     x.end();
     return;
   }
+  if (absent_type == "PQ") return write_pq(x, "value", nullptr);
   x.start("value").attr("xsi:type", absent_type).attr("nullFlavor", "NI").end();
 }
 

@@ -107,3 +107,17 @@ TEST(CcdaEscaping, MalformedJsonIsRejectedNotGuessed) {
 
 }  // namespace
 }  // namespace ccda_test
+
+namespace ccda_test {
+namespace {
+
+TEST(CcdaEscaping, EvenResourcesNoSectionUsesMustBeJson) {
+  auto xml = ccda::build_ccd(record({R"({"resourceType":"Provenance","id":"x","target":[)"}), {}, fixed_options());
+  ASSERT_FALSE(xml.ok());
+  EXPECT_EQ(xml.error().code, base::ErrorCode::invalid);
+  auto ok = ccda::build_ccd(record({R"({"resourceType":"Provenance","id":"x","target":[]})"}), {}, fixed_options());
+  EXPECT_TRUE(ok.ok());
+}
+
+}  // namespace
+}  // namespace ccda_test

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/read.sh: read throughput and latency of fhir-serve against nginx serving the same bytes.
 #
-# Starts fhir-serve over plain HTTP (--insecure-http) and over HTTPS (--dev) on one temporary data
+# Starts fhir-serve (--no-auth: no token checks) over plain HTTP (--insecure-http) and over HTTPS (--dev) on one temporary data
 # directory, loads N synthetic US Core Patients through transaction Bundles, copies one stored
 # Patient's exact JSON to a file that nginx serves statically (HTTP and HTTPS, same certificate),
 # then runs wrk against all four and prints one table. A benchmark report, not a test: it exits 0
@@ -139,7 +139,7 @@ start_fhir() {
   local threads=()
   [[ -n $SERVER_THREADS ]] && threads=(--threads "$SERVER_THREADS")
   : >"$log"
-  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 "${threads[@]}" "$@" >"$log" 2>&1 &
+  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 --no-auth "${threads[@]}" "$@" >"$log" 2>&1 &
   FHIR_PID=$!
   pids+=("$FHIR_PID")
   for ((i = 0; i < 400; i++)); do

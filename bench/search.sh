@@ -250,7 +250,7 @@ fi
 rm -rf "$RUN"
 mkdir -p "$RUN"
 log=$RUN/fhir-serve.log
-env "${strip_env[@]}" "$SERVE_BIN" --data-dir "$DATA" --listen 127.0.0.1:0 --insecure-http \
+env "${strip_env[@]}" "$SERVE_BIN" --data-dir "$DATA" --listen 127.0.0.1:0 --insecure-http --no-auth \
   --threads "$SERVER_THREADS" >"$log" 2>&1 &
 SERVE_PID=$!
 pids+=("$SERVE_PID")

@@ -1,4 +1,5 @@
 // fhir-serve end to end: the real binary over real HTTPS (and plain HTTP on loopback).
+// The REST core is tested here with --no-auth (token checks off); smart_e2e_test.cpp covers tokens.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/ssl.h>
@@ -28,7 +29,7 @@ std::unique_ptr<httplib::SSLClient> client(int port) {
 }
 
 TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
-  e2e::ServerProcess server({"--dev"});
+  e2e::ServerProcess server({"--no-auth", "--dev"});
   ASSERT_TRUE(server.started()) << server.log();
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tls" / "cert.pem"));
   const auto key_perms = std::filesystem::status(server.data_dir() / "tls" / "key.pem").permissions();
@@ -70,7 +71,7 @@ TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
 }
 
 TEST(ServeE2E, Tls11IsRefused) {
-  e2e::ServerProcess server({"--dev"});
+  e2e::ServerProcess server({"--no-auth", "--dev"});
   ASSERT_TRUE(server.started()) << server.log();
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_security_level(ctx, 0);  // let the client offer TLS 1.1; the server must refuse it
@@ -102,7 +103,7 @@ TEST(ServeE2E, Tls11IsRefused) {
 }
 
 TEST(ServeE2E, WithoutCertificateItExplainsWhatToDo) {
-  e2e::ServerProcess server({});
+  e2e::ServerProcess server({"--no-auth"});
   EXPECT_FALSE(server.started());
   EXPECT_NE(server.log().find("--dev"), std::string::npos) << server.log();
 }
@@ -113,7 +114,7 @@ TEST(ServeE2E, InsecureHttpOnlyOnLoopback) {
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("loopback"), std::string::npos);
 
-  e2e::ServerProcess server({"--insecure-http"});
+  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
   ASSERT_TRUE(server.started()) << server.log();
   httplib::Client c("127.0.0.1", server.port());
   auto res = c.Get("/r4/metadata");
@@ -122,7 +123,7 @@ TEST(ServeE2E, InsecureHttpOnlyOnLoopback) {
 }
 
 TEST(ServeE2E, BodyOverMaxBodyIs413OperationOutcome) {
-  e2e::ServerProcess server({"--insecure-http", "--max-body", "1000"});
+  e2e::ServerProcess server({"--no-auth", "--insecure-http", "--max-body", "1000"});
   ASSERT_TRUE(server.started()) << server.log();
   httplib::Client c("127.0.0.1", server.port());
   const std::string big = R"({"resourceType":"Patient","text":{"div":")" + std::string(5000, 'x') + "\"}}";
@@ -143,7 +144,7 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
   // Config alone: max-body 100.
   setenv("FHIR_SERVE_CONFIG", (dir + "/serve.conf").c_str(), 1);
   {
-    e2e::ServerProcess server({});
+    e2e::ServerProcess server({"--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 413);
@@ -151,14 +152,14 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
   // Environment beats the config file.
   setenv("FHIR_SERVE_MAX_BODY", "100000", 1);
   {
-    e2e::ServerProcess server({});
+    e2e::ServerProcess server({"--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 400);
   }
   // A flag beats the environment.
   {
-    e2e::ServerProcess server({"--max-body", "100"});
+    e2e::ServerProcess server({"--no-auth", "--max-body", "100"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 413);
@@ -169,7 +170,7 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
 }
 
 TEST(ServeE2E, FhirctlSettingsReachTheRunningServerWithinASecond) {
-  e2e::ServerProcess server({"--insecure-http"});
+  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
   ASSERT_TRUE(server.started()) << server.log();
   const std::string dd = server.data_dir().string();
   auto off = e2e::run_command({FHIRCTL_BIN, "--data-dir", dd, "settings", "set", "fhir_api_enabled", "false"});
@@ -195,7 +196,7 @@ TEST(ServeE2E, FhirctlSettingsReachTheRunningServerWithinASecond) {
 }
 
 TEST(ServeE2E, SigtermFinishesInFlightRequestsAndExitsZero) {
-  e2e::ServerProcess server({"--insecure-http"});
+  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
   ASSERT_TRUE(server.started()) << server.log();
   // A stream of requests on another thread while SIGTERM arrives: none may get a torn response.
   std::atomic<bool> done{false};

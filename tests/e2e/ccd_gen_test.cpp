@@ -22,11 +22,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using ::testing::HasSubstr;
 
-fs::path repo_root() {
-  fs::path file(__FILE__);
-  if (file.is_relative()) file = fs::absolute(file);
-  return file.parent_path().parent_path().parent_path();
-}
+fs::path repo_root() { return fs::path(FHIR_SOURCE_DIR); }
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -205,6 +205,17 @@ TEST_F(SmartE2E, DiscoveryDocumentsAgreeOverHttps) {
   EXPECT_EQ(uris["authorize"], smart_cfg["authorization_endpoint"]);
   EXPECT_EQ(uris["token"], smart_cfg["token_endpoint"]);
   EXPECT_EQ(uris["revoke"], smart_cfg["revocation_endpoint"]);
+  // Public: the CapabilityStatement, discovery, JWKS, style. The FHIR API needs a token.
+  for (const char* path : {"/metadata", "/r4/metadata", "/oauth2/jwks", "/oauth2/smart-style.json",
+                           "/r4/.well-known/openid-configuration"}) {
+    auto r = c_->Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << path;
+  }
+  auto no_token = c_->Get("/r4/Patient?_count=1");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 401);
+  EXPECT_EQ(no_token->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u);
 }
 
 TEST_F(SmartE2E, StandalonePatientLaunchWithPkceAndRefreshRotation) {

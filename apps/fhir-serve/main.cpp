@@ -105,7 +105,6 @@ int main(int argc, char** argv) {
   services.api_log = &api_log;
   services.search = b.search.engine.get();
   services.indexer = b.search.indexer.get();
-  // services.tokens stays null (authentication off) until the SMART token verifier is wired in.
   services.max_body_bytes = opt.max_body;
   services.log_error = [](std::string_view m) { serve::log_error(m); };
   rest::Router router(services);
@@ -181,8 +180,7 @@ int main(int argc, char** argv) {
   if (opt.no_auth) {
     serve::log_warn("--no-auth: the FHIR API is served WITHOUT access token checks; keep it on this machine");
   } else {
-    services.tokens = (*auth_service)->verifier.get();
-    services.indexer = b.search.indexer.get();
+    services.tokens = (*auth_service)->verifier.get();  // the guard enforces tokens and scopes
   }
   std::optional<auth::DemoCredentials> demo_logins;
   if (opt.demo) {  // before "listening on" is logged: scripts read the file once they see it

@@ -19,10 +19,8 @@ class Indexer;
 }  // namespace search
 namespace auth {
 class TokenVerifier;
-}
-namespace auth {
 struct AuthService;
-}
+}  // namespace auth
 
 namespace rest {
 

@@ -1,5 +1,4 @@
 // fhir-serve end to end: the real binary over real HTTPS (and plain HTTP on loopback).
-// The REST core is tested here with --no-auth (token checks off); smart_e2e_test.cpp covers tokens.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/ssl.h>
@@ -29,7 +28,7 @@ std::unique_ptr<httplib::SSLClient> client(int port) {
 }
 
 TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
-  e2e::ServerProcess server({"--no-auth", "--dev"});
+  e2e::ServerProcess server({"--dev", "--no-auth"});  // tokens: smart_e2e_test.cpp
   ASSERT_TRUE(server.started()) << server.log();
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tls" / "cert.pem"));
   const auto key_perms = std::filesystem::status(server.data_dir() / "tls" / "key.pem").permissions();
@@ -71,7 +70,7 @@ TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
 }
 
 TEST(ServeE2E, Tls11IsRefused) {
-  e2e::ServerProcess server({"--no-auth", "--dev"});
+  e2e::ServerProcess server({"--dev"});
   ASSERT_TRUE(server.started()) << server.log();
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_security_level(ctx, 0);  // let the client offer TLS 1.1; the server must refuse it
@@ -103,7 +102,7 @@ TEST(ServeE2E, Tls11IsRefused) {
 }
 
 TEST(ServeE2E, WithoutCertificateItExplainsWhatToDo) {
-  e2e::ServerProcess server({"--no-auth"});
+  e2e::ServerProcess server({});
   EXPECT_FALSE(server.started());
   EXPECT_NE(server.log().find("--dev"), std::string::npos) << server.log();
 }
@@ -114,7 +113,7 @@ TEST(ServeE2E, InsecureHttpOnlyOnLoopback) {
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("loopback"), std::string::npos);
 
-  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
+  e2e::ServerProcess server({"--insecure-http"});
   ASSERT_TRUE(server.started()) << server.log();
   httplib::Client c("127.0.0.1", server.port());
   auto res = c.Get("/r4/metadata");
@@ -123,7 +122,7 @@ TEST(ServeE2E, InsecureHttpOnlyOnLoopback) {
 }
 
 TEST(ServeE2E, BodyOverMaxBodyIs413OperationOutcome) {
-  e2e::ServerProcess server({"--no-auth", "--insecure-http", "--max-body", "1000"});
+  e2e::ServerProcess server({"--insecure-http", "--no-auth", "--max-body", "1000"});
   ASSERT_TRUE(server.started()) << server.log();
   httplib::Client c("127.0.0.1", server.port());
   const std::string big = R"({"resourceType":"Patient","text":{"div":")" + std::string(5000, 'x') + "\"}}";
@@ -159,7 +158,7 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
   }
   // A flag beats the environment.
   {
-    e2e::ServerProcess server({"--no-auth", "--max-body", "100"});
+    e2e::ServerProcess server({"--max-body", "100", "--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 413);
@@ -170,7 +169,7 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
 }
 
 TEST(ServeE2E, FhirctlSettingsReachTheRunningServerWithinASecond) {
-  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
+  e2e::ServerProcess server({"--insecure-http"});
   ASSERT_TRUE(server.started()) << server.log();
   const std::string dd = server.data_dir().string();
   auto off = e2e::run_command({FHIRCTL_BIN, "--data-dir", dd, "settings", "set", "fhir_api_enabled", "false"});
@@ -196,7 +195,7 @@ TEST(ServeE2E, FhirctlSettingsReachTheRunningServerWithinASecond) {
 }
 
 TEST(ServeE2E, SigtermFinishesInFlightRequestsAndExitsZero) {
-  e2e::ServerProcess server({"--no-auth", "--insecure-http"});
+  e2e::ServerProcess server({"--insecure-http", "--no-auth"});
   ASSERT_TRUE(server.started()) << server.log();
   // A stream of requests on another thread while SIGTERM arrives: none may get a torn response.
   std::atomic<bool> done{false};

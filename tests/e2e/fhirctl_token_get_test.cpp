@@ -80,7 +80,11 @@ int free_port() {
 // A program running in the background with stdout and stderr in files.
 class Background {
  public:
-  Background(const std::vector<std::string>& argv, const fs::path& dir) : out_(dir / "bg.out"), err_(dir / "bg.err") {
+  Background(const std::vector<std::string>& argv, const fs::path& dir) {
+    static int n = 0;  // fresh files each time: never read an earlier run's output
+    ++n;
+    out_ = dir / ("bg" + std::to_string(n) + ".out");
+    err_ = dir / ("bg" + std::to_string(n) + ".err");
     pid_ = fork();
     if (pid_ == 0) {
       (void)!freopen(out_.c_str(), "w", stdout);
@@ -226,6 +230,7 @@ class FhirctlTokenGet : public ::testing::Test {
     c->enable_server_certificate_verification(false);
     c->set_read_timeout(30);
     c->set_follow_location(false);
+    c->set_url_encode(false);  // paths are sent exactly as fhirctl printed them
     return c;
   }
   std::string server_url() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }
@@ -287,13 +292,14 @@ class FhirctlTokenGet : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     Background get(get_argv(args), dir_);
     const std::string url =
-        get.wait_for(std::regex(R"((https://127\.0\.0\.1:\d+/oauth2/authorize\?\S+))"), std::chrono::seconds(30));
+        get.wait_for(std::regex(R"((https://127\.0\.0\.1:\d+/oauth2/authorize\?\S+)\n)"), std::chrono::seconds(30));
     EXPECT_FALSE(url.empty()) << get.err();
     if (url.empty()) return {};
     const std::string path = url.substr(url.find("/oauth2/"));
     auto c = https();
     auto page = c->Get(path.c_str());
-    EXPECT_TRUE(page && page->status == 200) << (page ? page->body : "no answer");
+    EXPECT_TRUE(page && page->status == 200)
+        << path << " -> " << (page ? std::to_string(page->status) + " " + page->get_header_value("Location") : "no answer");
     if (!page) return {};
     std::smatch m;
     std::regex_search(page->body, m, std::regex(R"re(name="request_id" value="([^"]+)")re"));
@@ -314,6 +320,7 @@ class FhirctlTokenGet : public ::testing::Test {
     const std::string location = done->get_header_value("Location");
     EXPECT_EQ(location.rfind("http://127.0.0.1:" + std::to_string(port) + "/callback?", 0), 0u) << location;
     httplib::Client browser("127.0.0.1", port);
+    browser.set_url_encode(false);
     auto landed = browser.Get(location.substr(location.find("/callback")).c_str());
     EXPECT_TRUE(landed && landed->status == 200);
     EXPECT_EQ(get.wait(std::chrono::seconds(30)), 0) << get.err();

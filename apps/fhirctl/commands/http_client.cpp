@@ -90,6 +90,16 @@ std::string form_encode(const std::string& value) {
   return out;
 }
 
+std::string query_encode(const Form& form) {
+  std::string out;
+  for (const auto& [k, v] : form) {
+    std::string value = form_encode(v);
+    for (std::size_t i = 0; (i = value.find('+', i)) != std::string::npos;) value.replace(i, 1, "%20");
+    out += (out.empty() ? "" : "&") + form_encode(k) + "=" + value;
+  }
+  return out;
+}
+
 std::string form_encode(const Form& form) {
   std::string out;
   for (const auto& [k, v] : form) out += (out.empty() ? "" : "&") + form_encode(k) + "=" + form_encode(v);

@@ -30,9 +30,11 @@ std::string fhir_base_url(const std::string& server);
 // The site root of a FHIR base: the base without its final "/r4".
 std::string site_root_url(const std::string& fhir_base);
 
-// Form encoding (application/x-www-form-urlencoded) of one value, and of a whole form.
+// Form encoding (application/x-www-form-urlencoded: a space is "+") of one value, and of a form.
 std::string form_encode(const std::string& value);
 std::string form_encode(const Form& form);
+// A URL query string: as form_encode, but a space is "%20" (what every URL consumer reads alike).
+std::string query_encode(const Form& form);
 
 // One request to an absolute http(s) URL. `bearer`, when not empty, is sent as
 // "Authorization: Bearer ..." (never printed). Errors: invalid for a URL that is not absolute

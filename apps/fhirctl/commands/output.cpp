@@ -1,8 +1,10 @@
 #include "commands/output.hpp"
 
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -91,7 +93,23 @@ std::string format_time_s(std::int64_t seconds) {
 
 base::Result<std::string> read_stdin_line(std::string_view what) {
   std::string line;
-  if (!std::getline(std::cin, line) && line.empty()) {
+  // On a terminal: a prompt, and the typed text is not echoed.
+  termios saved{};
+  const bool tty = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    std::string prompt(what);
+    if (!prompt.empty()) prompt[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(prompt[0])));
+    std::cerr << prompt << ": " << std::flush;
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << "\n";
+  }
+  if (!got && line.empty()) {
     return base::invalid("no " + std::string(what) + " on standard input");
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();

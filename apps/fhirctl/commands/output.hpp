@@ -32,7 +32,8 @@ int usage(std::string_view message);
 std::string format_time_s(std::int64_t seconds);
 
 // Reads one line from standard input (without the line end) for --password-stdin and friends; a
-// missing final newline is fine. Errors: invalid when stdin is empty.
+// missing final newline is fine. On a terminal it prompts with `what` on stderr and does not echo.
+// Errors: invalid when stdin is empty.
 base::Result<std::string> read_stdin_line(std::string_view what);
 
 // Reads a whole file, or standard input for "-". Errors: invalid naming the file when unreadable.

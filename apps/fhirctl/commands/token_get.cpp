@@ -163,7 +163,7 @@ base::Result<base::Json> authorization_code(const ServerEndpoints& ep, const Get
                       {"code_challenge", auth::s256_challenge(verifier)},
                       {"code_challenge_method", "S256"}};
   const std::string url = ep.authorization + (ep.authorization.find('?') == std::string::npos ? "?" : "&") +
-                          form_encode(query);
+                          query_encode(query);
   std::cerr << "Open this address in a browser and sign in (waiting " << o.timeout_s << " s for "
             << redirect_uri << "):\n\n  " << url << "\n\n";
   auto answer = loopback.wait(std::chrono::seconds(o.timeout_s));

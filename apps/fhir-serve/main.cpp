@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   services.settings_cache = &settings_cache;
   services.api_log = &api_log;
   services.search = b.search.engine.get();
+  services.indexer = b.search.indexer.get();
   services.max_body_bytes = opt.max_body;
   services.log_error = [](std::string_view m) { serve::log_error(m); };
   rest::Router router(services);
@@ -179,7 +180,7 @@ int main(int argc, char** argv) {
   if (opt.no_auth) {
     serve::log_warn("--no-auth: the FHIR API is served WITHOUT access token checks; keep it on this machine");
   } else {
-    // TODO(guard merge): services.tokens = (*auth_service)->verifier.get();
+    services.tokens = (*auth_service)->verifier.get();  // the guard enforces tokens and scopes
   }
   std::optional<auth::DemoCredentials> demo_logins;
   if (opt.demo) {  // before "listening on" is logged: scripts read the file once they see it

@@ -11,6 +11,7 @@
 #include "model/resource_types.hpp"
 #include "rest/errors.hpp"
 #include "rest/fhir_io.hpp"
+#include "rest/guard.hpp"
 #include "store/resource_store.hpp"
 
 namespace rest {
@@ -147,18 +148,35 @@ model::BundleEntry written_entry(const Context& ctx, const store::WriteResult& w
   return out;
 }
 
+auth::Op op_of(Method m) {
+  switch (m) {
+    case Method::POST: return auth::kCreate;
+    case Method::PUT: return auth::kUpdate;
+    case Method::DELETE: return auth::kRemove;
+    default: return auth::kRead;
+  }
+}
+
+// Runs one entry inside `tx`, under the same access rules as the single interactions
+// (rest/guard.hpp): not granted -> forbidden; not visible -> not_found; a write that would leave
+// the caller's compartment -> forbidden.
 base::Result<model::BundleEntry> execute(const Context& ctx, store::WriteTx& tx, EntryRequest& e,
                                          const std::string& assigned_id, bool minimal) {
+  FHIR_TRY(const AccessRestriction access, restriction_for(ctx, e.type, op_of(e.method)));
   switch (e.method) {
     case Method::POST: {
       FHIR_TRY(auto w, tx.create(e.type, std::move(e.resource), assigned_id));
+      FHIR_CHECK(check_after_write(ctx, access, tx, w.resource));
       return written_entry(ctx, w, 201, minimal);
     }
     case Method::PUT: {
+      FHIR_CHECK(check_before_write(ctx, access, tx, e.type, e.id));
       FHIR_TRY(auto w, tx.update(e.type, e.id, std::move(e.resource), e.if_match));
+      FHIR_CHECK(check_after_write(ctx, access, tx, w.resource));
       return written_entry(ctx, w, w.created ? 201 : 200, minimal);
     }
     case Method::DELETE: {
+      FHIR_CHECK(check_before_write(ctx, access, tx, e.type, e.id));
       FHIR_TRY(auto w, tx.remove(e.type, e.id, e.if_match));
       model::BundleEntry out;
       out.response_status = status_line(204);
@@ -166,9 +184,18 @@ base::Result<model::BundleEntry> execute(const Context& ctx, store::WriteTx& tx,
       return out;
     }
     default: {
+      FHIR_CHECK(check_visible(ctx, access, e.type, e.id, &tx.connection()));
       store::StoredResource r;
       if (e.vid) {
+        std::int64_t current_version = 0;
+        if (access.restricted) {
+          FHIR_TRY(auto current, tx.read(e.type, e.id));
+          current_version = current.version;
+        }
         FHIR_TRY(auto v, ctx.services.resources->vread(e.type, e.id, *e.vid));
+        if (!version_visible(ctx, access, v, current_version)) {
+          return base::not_found(e.type + "/" + e.id + " has no version " + std::to_string(*e.vid));
+        }
         r = std::move(v);
       } else {
         FHIR_TRY(auto v, tx.read(e.type, e.id));

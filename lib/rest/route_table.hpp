@@ -4,6 +4,7 @@
 #include <span>
 #include <string_view>
 
+#include "auth/scopes.hpp"
 #include "base/result.hpp"
 #include "rest/context.hpp"
 #include "rest/http.hpp"
@@ -18,6 +19,14 @@ enum class Mount { fhir, root, both };
 // The FHIR level an interaction works at, for the CapabilityStatement.
 enum class Level { system, type, instance, none };
 
+// No scope permission of its own: a public route, or a Bundle whose entries are checked one by one.
+inline constexpr auth::Op kNoOp = static_cast<auth::Op>(0);
+
+// One endpoint. With authentication on (Services::tokens), a route with needs_token requires a
+// valid bearer token (401 otherwise), and rest/guard checks its `op` against the token's scopes:
+// for type and instance routes on the {type} of the path, before the handler runs (403 when not
+// granted); for system routes the handler applies `op` to every type it touches (_type of a
+// system search, the types of system history); a Bundle (op kNoOp) is checked entry by entry.
 struct Route {
   Method method;
   std::string_view pattern;      // segments: literals, {type}, {id}, {vid}; e.g. "/{type}/{id}"
@@ -25,7 +34,8 @@ struct Route {
   Level level;
   Mount mount;
   Handler handler;
-  bool needs_token;              // false only for the CapabilityStatement and /healthz
+  bool needs_token;              // false for public routes: the CapabilityStatement, /healthz, discovery
+  auth::Op op;                   // the SMART permission the interaction needs (kNoOp: none or per entry)
 };
 
 std::span<const Route> route_table();

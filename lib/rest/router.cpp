@@ -7,6 +7,7 @@
 #include "base/fhir_time.hpp"
 #include "rest/errors.hpp"
 #include "rest/fhir_io.hpp"
+#include "rest/guard.hpp"
 #include "store/settings.hpp"
 
 namespace rest {
@@ -81,7 +82,39 @@ base::Result<std::string> negotiate(const Request& req) {
                               " cannot be served; this server speaks JSON only (application/fhir+json)");
 }
 
+// With authentication on: the caller's scopes into ctx, and for type and instance routes the
+// decision on {type} (403 when not granted). An unknown {type} is left to the handler (404).
+base::Status guard_route(Context& ctx, const auth::Principal& principal) {
+  ctx.principal = &principal;
+  auto scopes = auth::parse_scopes(principal.scope);
+  if (!scopes) {
+    return base::make_error(base::ErrorCode::forbidden,
+                            "The access token's scopes cannot be read: " + scopes.error().message);
+  }
+  ctx.scopes = std::move(*scopes);
+  const Route& route = ctx.route;
+  if ((route.level == Level::type || route.level == Level::instance) && route.op != kNoOp &&
+      check_type(ctx.type).ok()) {
+    FHIR_TRY(ctx.access, restriction_for(ctx, ctx.type, route.op));
+  }
+  return {};
+}
+
 }  // namespace
+
+bool Router::authorize(const Request& req, const Route& route, const std::string& realm,
+                       std::optional<auth::Principal>& principal, Response& res) const {
+  if (!services_.tokens || !route.needs_token) return true;
+  std::string challenge;
+  auto p = authenticate(services_, req, realm, challenge);
+  if (!p) {
+    res = error_response(services_, p.error());
+    if (!challenge.empty()) res.set_header("WWW-Authenticate", challenge);
+    return false;
+  }
+  principal = std::move(*p);
+  return true;
+}
 
 Router::Router(const Services& services) : services_(services) {
   for (const Route& r : route_table()) routes_.push_back({&r, split_path(r.pattern)});
@@ -114,6 +147,7 @@ Response Router::handle(const Request& req) const {
   const auto settings = services_.settings_cache->get();
   Response res;
   std::string route_name = "unmatched";
+  std::optional<auth::Principal> principal;
   auto fail = [&](base::Error e) { res = error_response(services_, e); };
 
   if (!match) {
@@ -131,19 +165,25 @@ Response Router::handle(const Request& req) const {
     const Route& route = *match->route;
     route_name = std::string(to_string(route.method)) + " " + std::string(route.pattern);
     const bool is_fhir_route = route.mount != Mount::root;
+    std::string base_url = settings->site_address.empty() ? req.origin : settings->site_address;
+    base_url += fhir ? prefix : std::string_view("/r4");
+    std::optional<std::string> media;
     if (is_fhir_route && !settings->fhir_api_enabled) {
       fail(base::make_error(base::ErrorCode::unavailable,
                             "The Standard FHIR REST API is disabled on this server. An administrator can "
                             "enable it with: fhirctl settings set fhir_api_enabled true"));
+    } else if (!authorize(req, route, base_url, principal, res)) {
+      // res holds the 401 (with WWW-Authenticate)
     } else if (req.body.size() > services_.max_body_bytes) {
       fail(base::make_error(base::ErrorCode::payload_too_large,
                             "The request body (" + std::to_string(req.body.size()) + " bytes) is over the limit of " +
                                 std::to_string(services_.max_body_bytes) + " bytes"));
-    } else if (auto media = negotiate(req); !media) {
-      fail(std::move(media).error());
+    } else if (auto m = negotiate(req); !m) {
+      fail(std::move(m).error());
     } else {
-      std::string base_url = settings->site_address.empty() ? req.origin : settings->site_address;
-      base_url += fhir ? prefix : std::string_view("/r4");
+      media = std::move(*m);
+    }
+    if (media) {
       Context ctx{req, services_, *settings, route, std::move(base_url), {}, {}, {}};
       for (std::size_t i = 0; i < segments.size(); ++i) {
         if (match->segments[i] == "{type}") ctx.type = std::string(segments[i]);
@@ -151,12 +191,15 @@ Response Router::handle(const Request& req) const {
         else if (match->segments[i] == "{vid}") ctx.vid = std::string(segments[i]);
       }
       try {
-        auto r = route.handler(ctx);
-        if (r) {
-          res = std::move(*r);
+        auto r = principal ? guard_route(ctx, *principal) : base::Status();
+        if (!r) {
+          fail(std::move(r).error());
+          if (res.status == 403) res.set_header("WWW-Authenticate", insufficient_scope_challenge(ctx.base_url));
+        } else if (auto h = route.handler(ctx); h) {
+          res = std::move(*h);
           if (res.content_type == kFhirJson) res.content_type = *media;
         } else {
-          fail(std::move(r).error());
+          fail(std::move(h).error());
         }
       } catch (const std::exception& ex) {
         fail(base::internal_error(std::string("unhandled exception: ") + ex.what()));
@@ -180,6 +223,11 @@ Response Router::handle(const Request& req) const {
     entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started).count();
     entry.ip = req.remote_ip;
+    if (principal) {
+      entry.client_id = principal->client_id;
+      entry.user_id = principal->user;
+      entry.patient_id = principal->patient;
+    }
     if (settings->api_log == "full") {
       entry.request_body = req.body;
       entry.response_body = res.body;

@@ -1,7 +1,12 @@
 #pragma once
 // Transport-neutral router: matches a Request against THE route table, applies the cross-cutting
-// rules (API switch, content negotiation, body limit, _pretty, API log) and calls the handler.
+// rules (API switch, authentication and scope checks via rest/guard, body limit, content
+// negotiation, _pretty, API log) and calls the handler.
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "auth/principal.hpp"
 
 #include "rest/http.hpp"
 #include "rest/route_table.hpp"
@@ -20,6 +25,11 @@ class Router {
     const Route* route;
     std::vector<std::string_view> segments;
   };
+  // Authenticates when the route needs a token and authentication is on; on failure fills `res`
+  // with the 401 and returns false.
+  bool authorize(const Request& req, const Route& route, const std::string& realm,
+                 std::optional<auth::Principal>& principal, Response& res) const;
+
   const Services& services_;
   std::vector<Compiled> routes_;
 };

@@ -15,10 +15,12 @@ class ApiLog;
 }
 namespace search {
 class SearchEngine;
-}
+class Indexer;
+}  // namespace search
 namespace auth {
+class TokenVerifier;
 struct AuthService;
-}
+}  // namespace auth
 
 namespace rest {
 
@@ -31,6 +33,13 @@ struct Services {
   // The SMART authorization server (rest/oauth endpoints, discovery). Null: the /oauth2 endpoints
   // answer 503 and the CapabilityStatement declares no security.
   auth::AuthService* auth = nullptr;
+  // Bearer-token verification. Null: authentication is off (tests, benchmarks, an explicit dev
+  // flag); every route is open. Set: every route with needs_token requires a valid token and the
+  // token's scopes are enforced (rest/guard.hpp).
+  const auth::TokenVerifier* tokens = nullptr;
+  // Computes which patients a resource version belongs to (patient-restricted vread and history);
+  // needed when `tokens` is set.
+  const search::Indexer* indexer = nullptr;
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::string software_version = "0.1.0";
   // Receives internal errors (the detail the client does not see). Never given tokens or PHI.

@@ -6,7 +6,7 @@
 
 #include "base/crypto.hpp"
 #include "base/uuid.hpp"
-#include "model/resource_types.hpp"
+#include "search/access.hpp"
 #include "search/sql_compiler.hpp"
 
 namespace search {
@@ -117,8 +117,10 @@ std::string SearchEngine::fingerprint(const SearchRequest& req) const {
     field(canon, k);
     field(canon, v);
   }
-  canon += req.patient ? "P" : "-";
-  if (req.patient) field(canon, *req.patient);
+  canon += req.access ? "A" : "-";
+  if (req.access) field(canon, req.access->key);
+  canon += req.include_access ? "I" : "-";
+  if (req.include_access) field(canon, req.include_access->key);
   return base::to_hex(base::sha256(canon)).substr(0, 24);
 }
 
@@ -241,6 +243,21 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   return page;
 }
 
+base::Result<bool> SearchEngine::visible(std::string_view type, std::string_view id, const Access& access,
+                                         sql::Connection* conn) const {
+  FHIR_TRY(SqlFragment cond, access_condition(access, type, "r", *ids_, access.base_url + "/"));
+  std::optional<sql::Lease> reader;
+  if (!conn) {
+    FHIR_TRY(auto r, db_->reader());
+    reader.emplace(std::move(r));
+    conn = &**reader;
+  }
+  sql::Query q(*conn, "SELECT 1 FROM resources r WHERE r.type = ? AND r.id = ? AND r.deleted = 0 AND " + cond.sql);
+  q.bind_all(type, id);
+  bind_all(q, cond.binds);
+  return q.step();
+}
+
 base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchRequest& req, SearchPage& page) const {
   if (req.includes.empty() && req.revincludes.empty()) return {};
   std::set<std::pair<std::string, std::string>> seen;
@@ -249,18 +266,20 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
   for (const auto& m : page.matches) frontier.push_back(&m);
   std::vector<store::StoredResource> found;
 
-  // A patient restriction also applies to included resources of the types that belong in a
-  // patient compartment; shared resources (Medication, Practitioner, Organization, ...) pass.
-  std::string restrict;
-  if (req.patient) {
-    restrict = " AND (r.rid IN (SELECT c.rid FROM compartment c WHERE c.patient_id = ?) OR r.type NOT IN (";
-    bool first = true;
-    for (std::string_view t : model::resource_types()) {
-      if (registry_->patient_compartment(std::string(t)).empty()) continue;
-      restrict += std::string(first ? "'" : ", '") + std::string(t) + "'";  // our own constant names
-      first = false;
+  // Included resources must be visible under the include restriction, whatever their type.
+  // Forward includes first try the cheap sufficient test (a shared resource referenced by a
+  // source in the patient's compartment).
+  SqlFragment restrict, forward_restrict;
+  if (req.include_access) {
+    FHIR_TRY(SqlFragment cond, access_condition(*req.include_access, "", "r", *ids_, req.base_url + "/"));
+    restrict.sql = " AND " + cond.sql;
+    restrict.binds = cond.binds;
+    forward_restrict = restrict;
+    if (auto fast = referenced_via(*req.include_access, "r", "x")) {
+      forward_restrict.sql = " AND (" + fast->sql + " OR " + cond.sql + ")";
+      forward_restrict.binds = std::move(fast->binds);
+      forward_restrict.binds.insert(forward_restrict.binds.end(), cond.binds.begin(), cond.binds.end());
     }
-    restrict += "))";
   }
 
   for (int round = 0; round < 4 && !frontier.empty(); ++round) {
@@ -285,11 +304,11 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
             "WHERE x.param = " + std::to_string(*pid) +
             " AND x.rid = (SELECT rid FROM resources WHERE type = ? AND id = ?)";
         if (!inc.target_type.empty()) sql += " AND x.target_type = ?";
-        sql += restrict;
+        sql += forward_restrict.sql;
         sql::Query q(conn, sql);
         q.bind_all(src->type, src->id);
         if (!inc.target_type.empty()) q.bind(inc.target_type);
-        if (req.patient) q.bind(*req.patient);
+        bind_all(q, forward_restrict.binds);
         FHIR_CHECK(add(q));
       }
     }
@@ -303,10 +322,10 @@ base::Status SearchEngine::add_includes(sql::Connection& conn, const SearchReque
             "SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.json FROM idx_reference x "
             "JOIN resources r ON r.rid = x.rid AND r.deleted = 0 "
             "WHERE x.param = " + std::to_string(*pid) + " AND x.target_id = ? AND x.target_type = ? AND r.type = ?" +
-            restrict;
+            restrict.sql;
         sql::Query q(conn, sql);
         q.bind_all(target->id, target->type, inc.source_type);
-        if (req.patient) q.bind(*req.patient);
+        bind_all(q, restrict.binds);
         FHIR_CHECK(add(q));
       }
     }

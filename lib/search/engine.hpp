@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "search/indexer.hpp"
@@ -12,6 +13,8 @@
 #include "store/resource_store.hpp"
 
 namespace search {
+
+struct Access;  // search/access.hpp
 
 struct SearchPage {
   std::vector<store::StoredResource> matches;
@@ -30,6 +33,12 @@ class SearchEngine {
   // Runs `req`. Errors: invalid for a cursor that is malformed, tampered with, or from another
   // query; internal for database failures.
   base::Result<SearchPage> search(const SearchRequest& req) const;
+
+  // True when the current, non-deleted `type`/`id` may be seen under `access`. Runs on `conn`
+  // (e.g. a write transaction's connection, which sees its own writes) or a reader when null.
+  // Errors: internal for database failures; as access_condition for scope filters.
+  base::Result<bool> visible(std::string_view type, std::string_view id, const Access& access,
+                             sql::Connection* conn = nullptr) const;
 
   const Registry& registry() const { return *registry_; }
 

@@ -190,6 +190,23 @@ base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::
   return {};
 }
 
+std::vector<std::string> Indexer::compartment_of(const std::string& type, const std::string& id,
+                                                 const base::Json& resource) const {
+  std::vector<std::string> patients;
+  if (type == "Patient") patients.push_back(id);
+  for (const auto& e : entries_for(type)) {
+    if (!e.compartment) continue;
+    Extracted x;
+    for (const auto& node : model::fhirpath::evaluate(*e.expr, resource)) extract(e.param->type, node, x);
+    for (const auto& r : x.references) {
+      if (r.type == "Patient" && !r.id.empty() && r.url.empty()) patients.push_back(r.id);
+    }
+  }
+  std::sort(patients.begin(), patients.end());
+  patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
+  return patients;
+}
+
 base::Status Indexer::on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
                                const base::Json* parsed) {
   // A first version has no rows to replace (a resurrected resource has version > 1).

@@ -40,6 +40,12 @@ class Indexer final : public store::WriteHook {
   // resources per transaction. Returns the number of resources indexed.
   base::Result<std::int64_t> reindex_all(sql::Database& db, int batch = 500);
 
+  // The ids of the patients whose compartment a resource (any version's content) is in, sorted,
+  // by the same rules as the compartment table: relative Patient references of the type's
+  // compartment parameters, and a Patient itself. Pure: reads and writes nothing.
+  std::vector<std::string> compartment_of(const std::string& type, const std::string& id,
+                                          const base::Json& resource) const;
+
   const std::vector<std::string>& skipped() const { return skipped_; }
 
  private:

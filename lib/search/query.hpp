@@ -15,6 +15,8 @@
 
 namespace search {
 
+struct Access;  // search/access.hpp
+
 using ParamList = std::vector<std::pair<std::string, std::string>>;
 
 enum class Prefix { eq, ne, gt, lt, ge, le, sa, eb, ap };
@@ -85,7 +87,10 @@ struct SearchRequest {
   std::string cursor;                // opaque paging cursor (_cursor)
   std::vector<std::string> ignored;  // parameters ignored (unknown/unsupported), for the outcome entry
   ParamList echo;                    // the parameters applied, in order, for self/next links
-  std::optional<std::string> patient;  // access restriction: only this patient's compartment
+  // Access restrictions (search/access.hpp); null = none. `access` applies to the matches and to
+  // what chains and _has look at, `include_access` to _include/_revinclude results.
+  std::shared_ptr<const Access> access;
+  std::shared_ptr<const Access> include_access;
   std::string base_url;              // our FHIR base: absolute references under it are local
 };
 

@@ -3,7 +3,9 @@
 // tables. Every value from the request is bound; only our own integers (parameter ids) and fixed
 // fragments are written into the text.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,10 +27,27 @@ struct SqlFragment {
 };
 
 // The WHERE clause (without the keyword) selecting the current, non-deleted resources that
-// match every criterion of `req`, its type(s) and its patient restriction. The most selective
+// match every criterion of `req`, its type(s) and its access restriction (req.access, also applied
+// to what chains and _has look at). The most selective
 // criterion drives (r.rid IN ...); the others are correlated EXISTS checks.
 // Errors: invalid for combinations the engine cannot answer (e.g. :missing on _id).
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids);
+
+struct Access;  // search/access.hpp
+
+// The condition over `alias` (a resources row) that a resource must meet to be seen under
+// `access`: for a row known to be of `type`, or, with `type` empty, for a row of any type. "0" when
+// nothing of the type may be seen. A correlated test of that one row (cheap for reads and included
+// resources); searches get set-driven forms from compile_where instead. Errors: as compile_where
+// for the scope filters.
+base::Result<SqlFragment> access_condition(const Access& access, std::string_view type, const std::string& alias,
+                                           const ParamIds& ids, const std::string& base);
+
+// For a forward _include: true when the target row `alias` is of a shared type the access lets be
+// seen because the patient's compartment references it, and the reference row `ref` (an
+// idx_reference row) is itself from the patient's compartment. A cheap sufficient test to try
+// before access_condition's general one; nullopt when no type is seen that way.
+std::optional<SqlFragment> referenced_via(const Access& access, const std::string& alias, const std::string& ref);
 
 // A sort key as an SQL expression over r, never NULL (missing values sort last).
 std::string sort_expression(const SortKey& key, const ParamIds& ids);

@@ -216,10 +216,18 @@ base::Result<HistoryPage> ResourceStore::history(const HistoryQuery& query) cons
   // One statement shape per level keeps every value bound and every plan indexed.
   std::string where = " WHERE 1 = 1";
   if (query.type) where += " AND type = ?";
+  if (!query.type && !query.types.empty()) {
+    where += " AND type IN (";
+    for (std::size_t i = 0; i < query.types.size(); ++i) where += i ? ", ?" : "?";
+    where += ")";
+  }
   if (query.id) where += " AND id = ?";
   if (query.since_us) where += " AND last_updated >= ?";
   auto bind_filters = [&](sql::Query& q) {
     if (query.type) q.bind(*query.type);
+    if (!query.type) {
+      for (const auto& t : query.types) q.bind(t);
+    }
     if (query.id) q.bind(*query.id);
     if (query.since_us) q.bind(*query.since_us);
   };

@@ -38,6 +38,7 @@ struct HistoryEntry {
 
 struct HistoryQuery {
   std::optional<std::string> type;        // type-level history
+  std::vector<std::string> types;         // system-level history: only these types (empty: every type)
   std::optional<std::string> id;          // instance-level history (needs type)
   std::optional<std::int64_t> since_us;   // _since: versions written at or after this time
   std::optional<std::int64_t> before_seq; // paging cursor: entries older than this seq

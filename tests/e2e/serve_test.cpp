@@ -28,7 +28,7 @@ std::unique_ptr<httplib::SSLClient> client(int port) {
 }
 
 TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
-  e2e::ServerProcess server({"--dev"});
+  e2e::ServerProcess server({"--dev", "--no-auth"});  // tokens: smart_e2e_test.cpp
   ASSERT_TRUE(server.started()) << server.log();
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tls" / "cert.pem"));
   const auto key_perms = std::filesystem::status(server.data_dir() / "tls" / "key.pem").permissions();
@@ -122,7 +122,7 @@ TEST(ServeE2E, InsecureHttpOnlyOnLoopback) {
 }
 
 TEST(ServeE2E, BodyOverMaxBodyIs413OperationOutcome) {
-  e2e::ServerProcess server({"--insecure-http", "--max-body", "1000"});
+  e2e::ServerProcess server({"--insecure-http", "--no-auth", "--max-body", "1000"});
   ASSERT_TRUE(server.started()) << server.log();
   httplib::Client c("127.0.0.1", server.port());
   const std::string big = R"({"resourceType":"Patient","text":{"div":")" + std::string(5000, 'x') + "\"}}";
@@ -143,7 +143,7 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
   // Config alone: max-body 100.
   setenv("FHIR_SERVE_CONFIG", (dir + "/serve.conf").c_str(), 1);
   {
-    e2e::ServerProcess server({});
+    e2e::ServerProcess server({"--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 413);
@@ -151,14 +151,14 @@ TEST(ServeE2E, FlagsBeatEnvironmentBeatConfigFile) {
   // Environment beats the config file.
   setenv("FHIR_SERVE_MAX_BODY", "100000", 1);
   {
-    e2e::ServerProcess server({});
+    e2e::ServerProcess server({"--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 400);
   }
   // A flag beats the environment.
   {
-    e2e::ServerProcess server({"--max-body", "100"});
+    e2e::ServerProcess server({"--max-body", "100", "--no-auth"});
     ASSERT_TRUE(server.started()) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     EXPECT_EQ(c.Post("/r4/Patient", std::string(500, ' '), "application/fhir+json")->status, 413);
@@ -195,7 +195,7 @@ TEST(ServeE2E, FhirctlSettingsReachTheRunningServerWithinASecond) {
 }
 
 TEST(ServeE2E, SigtermFinishesInFlightRequestsAndExitsZero) {
-  e2e::ServerProcess server({"--insecure-http"});
+  e2e::ServerProcess server({"--insecure-http", "--no-auth"});
   ASSERT_TRUE(server.started()) << server.log();
   // A stream of requests on another thread while SIGTERM arrives: none may get a torn response.
   std::atomic<bool> done{false};

@@ -205,6 +205,17 @@ TEST_F(SmartE2E, DiscoveryDocumentsAgreeOverHttps) {
   EXPECT_EQ(uris["authorize"], smart_cfg["authorization_endpoint"]);
   EXPECT_EQ(uris["token"], smart_cfg["token_endpoint"]);
   EXPECT_EQ(uris["revoke"], smart_cfg["revocation_endpoint"]);
+  // Public: the CapabilityStatement, discovery, JWKS, style. The FHIR API needs a token.
+  for (const char* path : {"/metadata", "/r4/metadata", "/oauth2/jwks", "/oauth2/smart-style.json",
+                           "/r4/.well-known/openid-configuration"}) {
+    auto r = c_->Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << path;
+  }
+  auto no_token = c_->Get("/r4/Patient?_count=1");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 401);
+  EXPECT_EQ(no_token->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u);
 }
 
 TEST_F(SmartE2E, StandalonePatientLaunchWithPkceAndRefreshRotation) {
@@ -385,21 +396,18 @@ TEST_F(SmartE2E, ConfidentialClientsBasicAndPost) {
     const std::string id = app["client_id"], secret = app["client_secret"];
     const std::string code = patient_code(id, "openid launch/patient patient/Patient.read", "");
     ASSERT_FALSE(code.empty());
-    httplib::Result tok;
-    if (std::string(method) == "client_secret_basic") {
-      auto bad = exchange(code, "", "", {}, {{"Authorization", smart::basic(id, "wrong-secret")}});
-      ASSERT_TRUE(bad);
-      EXPECT_EQ(bad->status, 401);
-      EXPECT_EQ(smart::parse(bad)["error"], "invalid_client");
+    const bool is_basic = std::string(method) == "client_secret_basic";
+    // A wrong secret first (client authentication fails before the code is looked at).
+    auto bad = is_basic ? exchange(code, "", "", {}, {{"Authorization", smart::basic(id, "wrong-secret")}})
+                        : exchange(code, id, "", {{"client_secret", "wrong-secret"}});
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 401);
+    EXPECT_EQ(smart::parse(bad)["error"], "invalid_client");
+    if (is_basic) {
       EXPECT_EQ(bad->get_header_value("WWW-Authenticate").rfind("Basic", 0), 0u);
-      tok = exchange(code, "", "", {}, {{"Authorization", smart::basic(id, secret)}});
-    } else {
-      auto bad = exchange(code, id, "", {{"client_secret", "wrong-secret"}});
-      ASSERT_TRUE(bad);
-      EXPECT_EQ(bad->status, 401);
-      EXPECT_EQ(smart::parse(bad)["error"], "invalid_client");
-      tok = exchange(code, id, "", {{"client_secret", secret}});
     }
+    auto tok = is_basic ? exchange(code, "", "", {}, {{"Authorization", smart::basic(id, secret)}})
+                        : exchange(code, id, "", {{"client_secret", secret}});
     ASSERT_TRUE(tok);
     ASSERT_EQ(tok->status, 200) << tok->body;
     EXPECT_EQ(smart::parse(tok)["patient"], creds_["patients"][0]["patient"]);
@@ -619,9 +627,13 @@ TEST_F(SmartE2E, ForgedAccessTokensAreRefused) {
     ASSERT_TRUE(u);
     EXPECT_EQ(u->status, 401);
     EXPECT_NE(u->get_header_value("WWW-Authenticate").find("invalid_token"), std::string::npos);
-    if (guard) EXPECT_EQ(fhir_get("/Patient/" + patient, bad)->status, 401);
+    if (guard) {
+      EXPECT_EQ(fhir_get("/Patient/" + patient, bad)->status, 401);
+    }
   }
-  if (guard) EXPECT_EQ(fhir_get("/Patient/" + patient, good)->status, 200);
+  if (guard) {
+    EXPECT_EQ(fhir_get("/Patient/" + patient, good)->status, 200);
+  }
 }
 
 TEST_F(SmartE2E, WildcardScopeRegistrationIsRefused) {

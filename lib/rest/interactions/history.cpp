@@ -3,6 +3,7 @@
 #include "base/fhir_time.hpp"
 #include "model/bundle.hpp"
 #include "rest/fhir_io.hpp"
+#include "rest/guard.hpp"
 #include "rest/interactions/interactions.hpp"
 
 namespace rest::interactions {
@@ -50,6 +51,16 @@ base::Result<Response> history(Context& ctx, std::string path) {
     FHIR_TRY(auto n, int_param("_cursor", *c, 1, INT64_MAX));
     q.before_seq = n;
   }
+  // Instance history under a restriction: the resource must be visible, and each version is
+  // shown only when it may be (guard::version_visible); type and system history are restricted
+  // or refused by restrict_history.
+  std::int64_t current_version = 0;
+  if (q.id && ctx.access.restricted) {
+    FHIR_CHECK(check_visible(ctx, ctx.access, ctx.type, ctx.id));
+    FHIR_TRY(auto current, ctx.services.resources->read(ctx.type, ctx.id));
+    current_version = current.version;
+  }
+  FHIR_CHECK(restrict_history(ctx, q));
   FHIR_TRY(auto page, ctx.services.resources->history(q));
 
   model::BundleWriter bundle("history");
@@ -58,6 +69,7 @@ base::Result<Response> history(Context& ctx, std::string path) {
   if (page.next_cursor) bundle.add_link("next", page_url(ctx, path, q.count, since_text, page.next_cursor));
   for (const auto& e : page.entries) {
     const auto& r = e.resource;
+    if (q.id && !version_visible(ctx, ctx.access, r, current_version)) continue;
     model::BundleEntry entry;
     entry.full_url = ctx.base_url + "/" + r.type + "/" + r.id;
     entry.resource_json = r.json;

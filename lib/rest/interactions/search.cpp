@@ -3,6 +3,7 @@
 #include "model/bundle.hpp"
 #include "model/operation_outcome.hpp"
 #include "rest/fhir_io.hpp"
+#include "rest/guard.hpp"
 #include "rest/interactions/interactions.hpp"
 #include "rest/search_output.hpp"
 #include "search/engine.hpp"
@@ -36,6 +37,7 @@ base::Result<Response> run_search(Context& ctx, const std::string& type, const s
   FHIR_TRY(auto params, search_params(ctx));
   FHIR_TRY(auto request, search::parse_search(ctx.services.search->registry(), type, params, strict_handling(ctx),
                                               ctx.base_url));
+  FHIR_CHECK(restrict_search(ctx, request));
   FHIR_TRY(auto page, ctx.services.search->search(request));
   Response res;
   res.content_type = std::string(kFhirJson);

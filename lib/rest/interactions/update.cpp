@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rest/fhir_io.hpp"
+#include "rest/guard.hpp"
 #include "rest/interactions/interactions.hpp"
 
 namespace rest::interactions {
@@ -18,8 +19,16 @@ base::Result<Response> update(Context& ctx) {
     return base::invalid("The body's id " + body_id->dump() + " does not match the URL's id \"" + ctx.id + "\"");
   }
   FHIR_TRY(auto expected, if_match_version(ctx));
-  FHIR_TRY(auto written, ctx.services.resources->update(ctx.type, ctx.id, std::move(resource), expected));
-  return write_response(ctx, written, written.created ? 201 : 200);
+  std::optional<store::WriteResult> written;
+  auto stored = ctx.services.resources->write([&](store::WriteTx& tx) -> base::Status {
+    FHIR_CHECK(check_before_write(ctx, ctx.access, tx, ctx.type, ctx.id));
+    FHIR_TRY(auto w, tx.update(ctx.type, ctx.id, std::move(resource), expected));
+    FHIR_CHECK(check_after_write(ctx, ctx.access, tx, w.resource));
+    written = std::move(w);
+    return {};
+  });
+  if (!stored) return std::move(stored).error();
+  return write_response(ctx, *written, written->created ? 201 : 200);
 }
 
 }  // namespace rest::interactions

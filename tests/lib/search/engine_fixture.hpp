@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "base/fhir_time.hpp"
+#include "model/resource_types.hpp"
+#include "search/access.hpp"
 #include "search/query.hpp"
 #include "search/setup.hpp"
 #include "sql/database.hpp"
@@ -135,12 +137,26 @@ class EngineTest : public ::testing::Test {
     return search::parse_search(*registry_, type, p, strict, kBase);
   }
 
+  // The restriction a token with patient/<Type>.read for every type and patient context `patient`
+  // puts on matches and includes.
+  std::shared_ptr<const search::Access> patient_access(const std::string& patient) const {
+    std::vector<search::Grant> grants;
+    for (auto t : model::resource_types()) grants.push_back({std::string(t), true, {}});
+    auto a = search::make_access(*registry_, patient, grants, kBase);
+    EXPECT_TRUE(a.ok());
+    return std::make_shared<const search::Access>(std::move(*a));
+  }
+  void restrict_to(search::SearchRequest& req, const std::optional<std::string>& patient) const {
+    req.access = patient ? patient_access(*patient) : nullptr;
+    req.include_access = req.access;
+  }
+
   // Parses and runs; errors (parse or engine) come back as the Result's error.
   base::Result<search::SearchPage> run(const std::string& type, const search::ParamList& p,
                                        std::optional<std::string> patient = std::nullopt) const {
     auto req = parse(type, p);
     if (!req.ok()) return std::move(req).error();
-    req->patient = std::move(patient);
+    restrict_to(*req, patient);
     return engine_->search(*req);
   }
 

@@ -1,5 +1,5 @@
 // Reference search (id, Type/id, absolute URLs, :Type), chaining, _has, _include/_revinclude
-// (with :iterate), and the patient restriction (SearchRequest::patient) including what includes
+// (with :iterate), and the patient restriction (SearchRequest::access, search/access.hpp) including what includes
 // may add.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -225,11 +225,14 @@ TEST_F(PatientRestriction, OnlyThePatientsCompartment) {
   EXPECT_EQ(all_ids("Observation", "patient=pb&_count=2", "pa"), Set{});
   EXPECT_EQ(all_ids("Patient", "", "pa"), (Set{"pa"}));
   EXPECT_EQ(all_ids("Patient", "_id=pb", "pa"), Set{});
-  EXPECT_EQ(all_ids("Practitioner", "", "pa"), Set{});
+  // Shared resources: those the patient's compartment references (dr1 is the performer of
+  // "shared", which is in pa's compartment and in pb's).
+  EXPECT_EQ(all_ids("Practitioner", "", "pa"), Set{"dr1"});
+  EXPECT_EQ(all_ids("Practitioner", "", "pb"), Set{"dr1"});
 
   auto req = parse("Observation", params("_count=2&_total=accurate"));
   ASSERT_TRUE(req.ok());
-  req->patient = "pa";
+  restrict_to(*req, "pa");
   auto page = engine_->search(*req);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total, 6);
@@ -268,16 +271,16 @@ TEST_F(PatientRestriction, IncludesNeverBringInAnotherPatient) {
 TEST_F(PatientRestriction, CursorOfOnePatientIsRefusedForAnother) {
   auto req = parse("Observation", params("_count=2&_total=accurate"));
   ASSERT_TRUE(req.ok());
-  req->patient = "pa";
+  restrict_to(*req, "pa");
   auto page = engine_->search(*req);
   ASSERT_TRUE(page.ok());
   ASSERT_TRUE(page->next_cursor);
   req->cursor = *page->next_cursor;
-  req->patient = "pb";
+  restrict_to(*req, "pb");
   auto other = engine_->search(*req);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, base::ErrorCode::invalid);
-  req->patient = std::nullopt;
+  restrict_to(*req, std::nullopt);
   other = engine_->search(*req);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, base::ErrorCode::invalid);

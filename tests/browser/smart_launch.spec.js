@@ -188,8 +188,10 @@ async function main() {
     launching.catch(() => {});  // awaited below; a failure there is reported as the setup failure
     [server, app] = await Promise.all([startServer(opts.fhirServe), startAppServer()]);
     browser = await launching;
+    const demoLoad = /demo data: .* loaded in (\d+) ms/.exec(server.log());
     console.log(`fhir-serve --dev --demo listening and Chromium ${browser.version()} started after ` +
-                `${((Date.now() - started) / 1000).toFixed(1)} s`);
+                `${((Date.now() - started) / 1000).toFixed(1)} s` +
+                (demoLoad ? ` (of which the demo data load: ${(demoLoad[1] / 1000).toFixed(1)} s)` : ''));
     const base = `${server.root}/r4`;
     const creds = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'demo-credentials.json'), 'utf8'));
     assert(creds.clinician && creds.patients && creds.patients.length >= 3,

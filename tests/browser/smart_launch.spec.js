@@ -109,6 +109,11 @@ async function startServer(bin) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   const port = await new Promise((resolve, reject) => {
+    const fail = reject;
+    reject = (e) => {  // a failed start leaves no data dir behind
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fail(e);
+    };
     // Loading the demo data takes a few seconds on an idle machine, much longer on a loaded one.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -149,7 +149,8 @@ for j in $JOBS; do
   files=$(find "$out" -name '*.xml' | wc -l)
   ((files == patients && written == patients)) || die "-j $j: $files files, $written written, $patients patients"
   if command -v xmllint >/dev/null; then
-    find "$out" -name '*.xml' | head -50 | xargs xmllint --noout || die "-j $j: a document is not well-formed XML"
+    mapfile -t sample < <(find "$out" -name '*.xml' | head -50)  # (not a pipeline: head closes it early)
+    xmllint --noout "${sample[@]}" || die "-j $j: a document is not well-formed XML"
   fi
   maxrss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f MB", $2 / 1024 }' "$results/time-j$j.txt")
   cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$results/time-j$j.txt")

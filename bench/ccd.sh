@@ -149,11 +149,12 @@ for j in $JOBS; do
   files=$(find "$out" -name '*.xml' | wc -l)
   ((files == patients && written == patients)) || die "-j $j: $files files, $written written, $patients patients"
   if command -v xmllint >/dev/null; then
-    find "$out" -name '*.xml' | head -50 | xargs xmllint --noout || die "-j $j: a document is not well-formed XML"
+    mapfile -t sample < <(find "$out" -name '*.xml' | head -50)  # (not a pipeline: head closes it early)
+    xmllint --noout "${sample[@]}" || die "-j $j: a document is not well-formed XML"
   fi
   maxrss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f MB", $2 / 1024 }' "$results/time-j$j.txt")
   cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$results/time-j$j.txt")
-  rss=$(for f in 0.1 0.5 0.9; do at_fraction "$results/rss-j$j.txt" $f 1; done | awk '{ printf "%s%.0f", NR > 1 ? " / " : "", $1 / 1024 }')
+  rss=$(for f in 0.1 0.5 0.9; do at_fraction "$results/rss-j$j.txt" $f 1; done | awk '{ printf "%s%.0f", (NR > 1 ? " / " : ""), $1 / 1024 }')
   file_rss=$(at_fraction "$results/rss-j$j.txt" 0.9 2 | awk '{ printf "%.0f", $1 / 1024 }')
   verdict="-"
   if ((j == 2)); then

@@ -35,6 +35,7 @@
 
 #include "base/json.hpp"
 #include "rest/http.hpp"
+#include "search/access.hpp"
 #include "search/query.hpp"
 #include "search/setup.hpp"
 #include "store/data_dir.hpp"
@@ -102,6 +103,7 @@ struct World {
   std::filesystem::path dir;
   std::unique_ptr<sql::Database> db;
   search::SearchComponents search;
+  std::shared_ptr<const search::Access> p1_access;  // what a patient/*.read token for p1 sees
 };
 
 World* g_world = nullptr;
@@ -134,6 +136,15 @@ World* make_world() {
     auto written = resources.update(s.type, s.id, std::move(*json));
     if (!written) fail("seeding the database", written.error());
   }
+  // As the guard builds it for patient/*.read with patient p1 in context.
+  std::vector<search::Grant> grants;
+  for (const char* t : {"Patient", "Observation", "Condition", "Encounter", "Practitioner", "DiagnosticReport",
+                        "MedicationRequest", "Organization", "Provenance", "Device", "Group"}) {
+    grants.push_back(search::Grant{t, true, {}});
+  }
+  auto access = search::make_access(*w->search.registry, "p1", grants, kBaseUrl);
+  if (!access) fail("make_access", access.error());
+  w->p1_access = std::make_shared<const search::Access>(std::move(*access));
   return w;
 }
 
@@ -152,13 +163,14 @@ std::string link_query(const search::SearchRequest& req, const std::string& curs
 }
 
 base::Result<search::SearchRequest> parse(const World& w, std::string_view type, const rest::Params& params,
-                                          bool strict, const std::optional<std::string>& patient) {
+                                          bool strict, const std::shared_ptr<const search::Access>& access) {
   auto req = search::parse_search(*w.search.registry, type, params, strict, kBaseUrl);
   if (!req) {
     if (req.error().code != base::ErrorCode::invalid) fail("parse_search: not invalid", req.error());
     return req;
   }
-  req->patient = patient;
+  req->access = access;
+  req->include_access = access;
   return req;
 }
 
@@ -172,7 +184,7 @@ std::optional<search::SearchPage> follow(const World& w, std::string_view type, 
                                          const std::string& cursor, bool strict, const char* which,
                                          search::SearchRequest* out_req) {
   const auto params = rest::parse_query_string(link_query(req, cursor));
-  auto next_req = parse(w, type, params, strict, req.patient);
+  auto next_req = parse(w, type, params, strict, req.access);
   if (!next_req) fail(which, next_req.error());
   auto page = w.search.engine->search(*next_req);
   if (!page) fail(which, page.error());
@@ -196,12 +208,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t selector = data[0];
   const std::string_view type = kTypes[selector & 0x07];
   const bool strict = (selector & 0x08) != 0;
-  const std::optional<std::string> patient =
-      (selector & 0x10) ? std::optional<std::string>("p1") : std::nullopt;
+  const bool patient = (selector & 0x10) != 0;
   const std::string_view query(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   const auto params = rest::parse_query_string(query);
-  auto req = parse(w, type, params, strict, patient);
+  auto req = parse(w, type, params, strict, patient ? w.p1_access : nullptr);
   if (g_verbose) {
     std::fprintf(stderr, "[%s%s%s] %zu params: %s\n", std::string(type).c_str(), strict ? " strict" : "",
                  patient ? " patient=p1" : "", params.size(), req ? "parsed" : req.error().message.c_str());

@@ -207,8 +207,9 @@ std::vector<Setting> fhirctl_settings() {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_TRUE(list.is_array()) << r.out;
-  static const std::regex alternatives(R"([A-Za-z_]+(?:\s*\|\s*[A-Za-z_]+)+)");
-  static const std::regex word(R"([A-Za-z_]+)");
+  // Values may hold '-' inside ("initial-access-token").
+  static const std::regex alternatives(R"([A-Za-z_][A-Za-z_-]*(?:\s*\|\s*[A-Za-z_][A-Za-z_-]*)+)");
+  static const std::regex word(R"([A-Za-z_][A-Za-z_-]*)");
   for (const auto& s : list.is_array() ? list : nlohmann::json::array()) {
     Setting setting{s.value("key", ""), {}};
     const std::string description = s.value("description", "");

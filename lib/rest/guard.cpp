@@ -81,11 +81,20 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Scope filters may be written percent-encoded (`category=...%7Cvital-signs`): decoded like a
+// query string's values before they are parsed as search parameters.
 search::Grant grant_of(std::string_view type, bool patient_only, const std::vector<std::vector<auth::Filter>>& filters) {
   search::Grant g;
   g.type = std::string(type);
   g.patient_only = patient_only;
-  g.filters = filters;
+  for (const auto& alternative : filters) {
+    auto& decoded = g.filters.emplace_back();
+    for (const auto& [k, v] : alternative) {
+      auto dk = url_decode(k);
+      auto dv = url_decode(v);
+      decoded.emplace_back(dk ? *dk : k, dv ? *dv : v);
+    }
+  }
   return g;
 }
 

@@ -241,6 +241,8 @@ TEST_F(Guard, V2CategoryFilter) {
   EXPECT_EQ(walk("/r4/Observation", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   EXPECT_EQ(walk("/r4/Observation?_count=1", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   EXPECT_EQ(walk("/r4/Observation", "user-vitals"), (Set{"Observation/a-vs", "Observation/b-vs"}));
+  token("pat-vitals-encoded", "patient/Observation.rs?category=" + std::string(kCat) + "%7Cvital-signs", "pa");
+  EXPECT_EQ(walk("/r4/Observation", "pat-vitals-encoded"), Set{"Observation/a-vs"});
   EXPECT_EQ(walk("/r4?_type=Observation", "pat-vitals-labs"), (Set{"Observation/a-vs", "Observation/a-lab"}));
   // Filters cannot restrict type history: refused rather than unfiltered.
   EXPECT_EQ(get("/r4/Observation/_history", "user-vitals").status, 403);

@@ -201,9 +201,10 @@ if ((PRE_BUSY > 20)); then
 fi
 
 # --- 1. fhir-serve, HTTP and HTTPS, one data dir -----------------------------------------------
-start_fhir http --insecure-http
+# --no-auth: this measures serving bytes, not token checks (loopback only, as here).
+start_fhir http --insecure-http --no-auth
 FHIR_HTTP_PORT=$FHIR_PORT FHIR_HTTP_PID=$FHIR_PID
-start_fhir https --dev
+start_fhir https --dev --no-auth
 FHIR_HTTPS_PORT=$FHIR_PORT FHIR_HTTPS_PID=$FHIR_PID
 CERT=$data/tls/cert.pem KEY=$data/tls/key.pem
 [[ -r $CERT && -r $KEY ]] || die "fhir-serve --dev did not write $CERT and $KEY"

@@ -2,7 +2,9 @@
 // consent steps, deny, and the code (then exchanged at the token endpoint, also once expired).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "lib/rest/oauth_fixture.hpp"
 
@@ -237,6 +239,40 @@ TEST_F(OAuthAuthorizeTest, ExpiredRequestShowsAnErrorPage) {
   EXPECT_EQ(r.status, 400);
   EXPECT_FALSE(r.header("location").has_value());
   EXPECT_NE(r.body.find("expired"), std::string::npos);
+}
+
+
+TEST_F(OAuthAuthorizeTest, IssuedTokensOpenTheFhirApiThroughTheGuard) {
+  services_.tokens = auth_->verifier.get();
+  services_.indexer = backend_->search.indexer.get();
+  router_ = std::make_unique<rest::Router>(services_);
+  const auto client = register_public_patient_app();
+  auto page = get_url(authorize_target(client["client_id"], "launch/patient patient/Patient.read"));
+  auto consent = login(page, patient_user_, patient_password_);
+  auto done = post_form("/oauth2/authorize", {{"request_id", request_id(consent.body)},
+                                              {"scope", "launch/patient"}, {"scope", "patient/Patient.read"},
+                                              {"decision", "allow"}});
+  ASSERT_EQ(done.status, 302) << done.body;
+  auto token = post_form("/oauth2/token", {{"grant_type", "authorization_code"},
+                                           {"code", location_params(done).at("code")},
+                                           {"redirect_uri", kRedirect},
+                                           {"code_verifier", kVerifier},
+                                           {"client_id", client["client_id"]}});
+  ASSERT_EQ(token.status, 200) << token.body;
+  const std::string access = json::parse(token.body)["access_token"];
+  const rest::Params bearer = {{"authorization", "Bearer " + access}};
+  EXPECT_EQ(get_url("/r4/Patient/" + patient_id_).status, 401);
+  EXPECT_EQ(get_url("/r4/Patient/" + patient_id_, bearer).status, 200);
+  EXPECT_EQ(get_url("/r4/Patient/" + other_patient_id_, bearer).status, 404);
+  EXPECT_EQ(get_url("/r4/Observation?patient=" + patient_id_, bearer).status, 403);
+  // The OAuth endpoints stay public (no bearer token needed to reach them).
+  EXPECT_EQ(get_url("/r4/.well-known/smart-configuration").status, 200);
+  auto revoked = post_form("/oauth2/revoke", {{"token", access}, {"client_id", client["client_id"]}});
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the verifier rechecks every 250 ms
+  auto after = get_url("/r4/Patient/" + patient_id_, bearer);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_NE(std::string(after.header("WWW-Authenticate").value_or("")).find("invalid_token"), std::string::npos);
 }
 
 }  // namespace

@@ -29,9 +29,13 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path repo_root() {
+#ifdef FHIR_SOURCE_DIR
+  return fs::path(FHIR_SOURCE_DIR);  // __FILE__ may be relative to the build dir (ccache base_dir)
+#else
   fs::path file(__FILE__);
   if (file.is_relative()) file = fs::absolute(file);
   return file.parent_path().parent_path().parent_path();  // tests/e2e/docs_test.cpp -> repo
+#endif
 }
 
 std::string read_text(const fs::path& p) {

@@ -662,6 +662,10 @@ TEST_F(FhirctlAuth, UsageErrorsExitTwo) {
   EXPECT_EQ(ctl({"launch", "create"}).exit_code, 2);
   EXPECT_EQ(ctl({"keys", "list"}).exit_code, 0);
   EXPECT_EQ(ctl({"keys", "--help"}).exit_code, 0);
+  // Global options may follow the command too.
+  auto after = e2e::run_command({FHIRCTL_BIN, "keys", "list", "--data-dir", data_.string(), "--json"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_TRUE(json::parse(after.out, nullptr, false).is_array()) << after.out;
 }
 
 }  // namespace

@@ -258,6 +258,13 @@ OAuthResult<Registration> ClientStore::register_client(const ClientMetadata& met
     if (!row) return server_error();
     if (!*row || (q.int_at(0) != 0 && q.int_at(0) <= now_s)) return invalid_token("unknown or expired initial access token");
   }
+  return insert_client(metadata);
+}
+
+OAuthResult<Registration> ClientStore::add_client(const ClientMetadata& metadata) { return insert_client(metadata); }
+
+OAuthResult<Registration> ClientStore::insert_client(const ClientMetadata& metadata) {
+  const std::int64_t now_s = clock_() / 1000000;
   if (auto s = validate_metadata(metadata); !s) return std::move(s).error();
   auto scopes = parse_scopes(metadata.scope);
   if (!scopes) return invalid_client_metadata("scope: " + scopes.error().message);

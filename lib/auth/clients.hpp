@@ -92,6 +92,11 @@ class ClientStore {
   OAuthResult<Registration> register_client(const ClientMetadata& metadata,
                                             std::string_view initial_access_token);
 
+  // Registers a client on an administrator's behalf (fhirctl): no registration policy check;
+  // the same validation and the same enablement rule as register_client. Errors: as
+  // validate_metadata; server_error.
+  OAuthResult<Registration> add_client(const ClientMetadata& metadata);
+
   // One client. Errors: not_found.
   base::Result<Client> get(std::string_view client_id) const;
   // Every client, by issue time. Errors: internal.
@@ -115,6 +120,8 @@ class ClientStore {
   sql::Database& db_;
   Clock clock_;
   const store::SettingsStore* settings_;
+
+  OAuthResult<Registration> insert_client(const ClientMetadata& metadata);
 };
 
 }  // namespace auth

@@ -348,6 +348,12 @@ AuthorizeResult<CodeRedirect> AuthorizationFlow::approve(std::string_view reques
     if (!q.run()) return page_error(server_error());
   }
   {
+    // Used codes are kept as long as what they issued may live, so a late replay still revokes it.
+    sql::Query purge(**conn, "DELETE FROM auth_codes WHERE expires_s < ?");
+    purge.bind(now_s - kRefreshTokenLifeS);
+    if (!purge.run()) return page_error(server_error());
+  }
+  {
     sql::Query q(**conn,
                  "INSERT INTO auth_codes (code_hash, family, client_id, redirect_uri, code_challenge, grant_id, user_id, "
                  "patient, encounter, scope, nonce, ehr_launch, expires_s, used_s) "

@@ -107,6 +107,7 @@ CREATE TABLE auth_codes (
   expires_s      INTEGER NOT NULL,
   used_s         INTEGER
 );
+CREATE INDEX auth_codes_expires ON auth_codes (expires_s);
 
 CREATE TABLE auth_access_tokens (
   jti       TEXT PRIMARY KEY,
@@ -150,3 +151,4 @@ CREATE TABLE auth_assertion_jtis (
   expires_s INTEGER NOT NULL,
   PRIMARY KEY (client_id, jti)
 );
+CREATE INDEX auth_assertion_jtis_expires ON auth_assertion_jtis (expires_s);

@@ -179,6 +179,12 @@ TEST_F(ClientsTest, RegistrationPolicy) {
   ASSERT_FALSE(closed.ok());
   EXPECT_EQ(closed.error().error, "access_denied");
   EXPECT_EQ(closed.error().http_status, 403);
+  auto by_admin = auth_->clients->add_client(md);  // fhirctl: no policy, same rules
+  ASSERT_TRUE(by_admin.ok());
+  EXPECT_TRUE(by_admin->client.enabled);
+  auto bad = md;
+  bad.scope = "patient/*.read";
+  EXPECT_EQ(auth_->clients->add_client(bad).error().error, "invalid_client_metadata");
 
   ASSERT_TRUE(settings_->set("oauth_registration", "initial-access-token").ok());
   auto missing = auth_->clients->register_client(md, "");

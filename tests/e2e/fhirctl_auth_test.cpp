@@ -367,9 +367,12 @@ TEST_F(FhirctlAuth, ClientRegisterEnableShowDisable) {
 }
 
 TEST_F(FhirctlAuth, ClientRegisterWorksWhateverTheRegistrationPolicy) {
-  ASSERT_EQ(ctl({"settings", "set", "oauth_registration", "initial-access-token"}).exit_code, 0);
-  auto reg = ctl({"client", "register", "--name", "A", "--redirect-uri", kRedirect, "--scope", "patient/Patient.read"});
-  EXPECT_EQ(reg.exit_code, 0) << reg.err;
+  for (const char* policy : {"initial-access-token", "closed"}) {
+    ASSERT_EQ(ctl({"settings", "set", "oauth_registration", policy}).exit_code, 0);
+    auto reg = ctl({"client", "register", "--name", "A", "--redirect-uri", kRedirect, "--scope", "patient/Patient.read"});
+    EXPECT_EQ(reg.exit_code, 0) << policy << ": " << reg.err;
+  }
+  EXPECT_EQ(ctl_json({"client", "list"}).size(), 2u);
 }
 
 // ---- keys -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.add_option("--token", global.token, "Bearer token for --server (FHIRCTL_TOKEN)");
   app.add_flag("--json", global.json, "Machine-readable JSON output");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command: `fhirctl user list --json`
 
   int exit_code = fhirctl::kOk;
   fhirctl::setup_settings(app, global, exit_code);

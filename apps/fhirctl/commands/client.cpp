@@ -192,17 +192,8 @@ int register_local(const GlobalOptions& global, const std::string& body) {
   if (!md) return fail(md.error().error + ": " + md.error().description);
   auto ctx = open_auth(global);
   if (!ctx) return fail(ctx.error());
-  // An administrator registers whatever the dynamic registration policy; with the policy
-  // `initial-access-token` that takes a token, made here for this one registration.
-  std::string initial_token;
-  auto policy = ctx->auth->clients->policy();
-  if (!policy) return fail(policy.error());
-  if (*policy == auth::RegistrationPolicy::initial_access_token) {
-    auto t = ctx->auth->clients->create_initial_access_token(60);
-    if (!t) return fail(t.error());
-    initial_token = *t;
-  }
-  auto reg = ctx->auth->clients->register_client(*md, initial_token);
+  // An administrator registers whatever the dynamic registration policy says.
+  auto reg = ctx->auth->clients->add_client(*md);
   if (!reg) return fail(reg.error().error + ": " + reg.error().description);
   auto j = base::parse_json(auth::registration_response_json(*reg));
   if (!j) return fail(j.error());

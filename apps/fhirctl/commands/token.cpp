@@ -195,12 +195,18 @@ base::Result<Parsed> parse_token(AuthContext& ctx, const std::string& token) {
       p.reason = "already used (rotated): a newer refresh token replaced it";
     }
     if (p.status == "active") {
-      // The grant behind it may be gone (client disabled, grant revoked, user disabled, opt-out).
+      // What the token endpoint would refuse it for: client disabled, user disabled, opt-out.
       auto c = ctx.auth->clients->get(r->client_id);
+      auto u = ctx.auth->users->get(r->user_id);
       if (c && !c->enabled) {
-        p.status = "revoked";
         p.reason = "client disabled";
+      } else if (u && u->disabled) {
+        p.reason = "user disabled";
+      } else if (!r->patient.empty()) {
+        auto on = ctx.auth->users->patient_api_access(r->patient);
+        if (on && !*on) p.reason = "patient API access off";
       }
+      if (!p.reason.empty()) p.status = "revoked";
     }
     return p;
   }

@@ -147,6 +147,9 @@ Response Router::handle(const Request& req) const {
   const auto settings = services_.settings_cache->get();
   Response res;
   std::string route_name = "unmatched";
+  // Bodies are kept (api_log=full) only for FHIR routes: the root routes (/oauth2/*) carry
+  // passwords, client secrets, codes and tokens, and an unmatched request may carry anything.
+  bool body_loggable = false;
   std::optional<auth::Principal> principal;
   auto fail = [&](base::Error e) { res = error_response(services_, e); };
 
@@ -165,6 +168,7 @@ Response Router::handle(const Request& req) const {
     const Route& route = *match->route;
     route_name = std::string(to_string(route.method)) + " " + std::string(route.pattern);
     const bool is_fhir_route = route.mount != Mount::root;
+    body_loggable = is_fhir_route;
     std::string base_url = settings->site_address.empty() ? req.origin : settings->site_address;
     base_url += fhir ? prefix : std::string_view("/r4");
     std::optional<std::string> media;
@@ -228,7 +232,7 @@ Response Router::handle(const Request& req) const {
       entry.user_id = principal->user;
       entry.patient_id = principal->patient;
     }
-    if (settings->api_log == "full") {
+    if (settings->api_log == "full" && body_loggable) {
       entry.request_body = req.body;
       entry.response_body = res.body;
     }

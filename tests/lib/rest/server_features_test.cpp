@@ -103,4 +103,23 @@ TEST_F(ServerFeaturesTest, ApiLogRecordsRequestsWithoutBodiesUnlessFull) {
   EXPECT_EQ(q.int_at(0), 0);
 }
 
+TEST_F(ServerFeaturesTest, ApiLogNeverKeepsOAuthOrUnmatchedBodies) {
+  ASSERT_TRUE(settings_->set("api_log", "full").ok());
+  const std::string form = "grant_type=password&username=alice&password=hunter2-secret&client_secret=cs-secret";
+  call(Method::POST, "/oauth2/token", form, {{"content-type", "application/x-www-form-urlencoded"}});
+  call(Method::POST, "/oauth2/revoke", "token=tok-secret", {{"content-type", "application/x-www-form-urlencoded"}});
+  call(Method::POST, "/no/such/route", "password=unmatched-secret");
+  call(Method::POST, "/r4/Patient", R"({"resourceType":"Patient","active":true})");
+  api_log_->flush();
+  auto rows = api_log_rows(*api_log_db_);
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(rows[i][4], "") << rows[i][2];
+  EXPECT_NE(rows[3][4].find("\"active\":true"), std::string::npos) << "FHIR bodies are still kept";
+  auto conn = api_log_db_->reader();
+  sql::Query q(**conn, "SELECT COUNT(*) FROM api_log WHERE COALESCE(request_body, '') || COALESCE(response_body, '') "
+                       "LIKE '%secret%'");
+  ASSERT_TRUE(q.step().ok());
+  EXPECT_EQ(q.int_at(0), 0);
+}
+
 }  // namespace

@@ -36,6 +36,13 @@ rest::Request to_rest(const httplib::Request& req, const AdapterConfig& config) 
   return r;
 }
 
+// True when a body follows the headers (httplib reads it only when routing to a handler).
+bool has_body(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  const auto length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
 // The listening socket, captured when httplib creates it (one server per process).
 std::atomic<int> g_listen_fd{-1};
 
@@ -78,6 +85,14 @@ void mount_router(httplib::Server& server, const rest::Router& router, const Ada
       config.on_request(req.method, req.path, out.status, us);
     }
   };
+  // A request without a body goes to the router before httplib's own routing, which would match
+  // the path against a std::regex per registered handler. httplib reads a body only after this
+  // hook, so requests with one take the routes below.
+  server.set_pre_routing_handler([handler](const httplib::Request& req, httplib::Response& res) {
+    if (has_body(req)) return httplib::Server::HandlerResponse::Unhandled;
+    handler(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server.Get(".*", handler);
   server.Post(".*", handler);
   server.Put(".*", handler);

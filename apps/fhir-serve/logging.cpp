@@ -32,6 +32,7 @@ void setup_logging(const std::string& format, const std::string& level) {
 void log_info(std::string_view message) { spdlog::info("{}", render(message)); }
 void log_warn(std::string_view message) { spdlog::warn("{}", render(message)); }
 void log_error(std::string_view message) { spdlog::error("{}", render(message)); }
+bool debug_enabled() { return spdlog::should_log(spdlog::level::debug); }
 void log_debug(std::string_view message) {
   if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("{}", render(message));
 }

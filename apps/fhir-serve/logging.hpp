@@ -13,5 +13,7 @@ void log_info(std::string_view message);
 void log_warn(std::string_view message);
 void log_error(std::string_view message);
 void log_debug(std::string_view message);
+// True when debug messages are written: build a per-request message only then.
+bool debug_enabled();
 
 }  // namespace serve

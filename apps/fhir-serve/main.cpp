@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
   adapter.on_request = [](const std::string& method, const std::string& path, int status, long long us) {
     if (status >= 500) {
       serve::log_warn(method + " " + path + " -> " + std::to_string(status));
-    } else {
+    } else if (serve::debug_enabled()) {
       serve::log_debug(method + " " + path + " -> " + std::to_string(status) + " in " + std::to_string(us) + "us");
     }
   };

@@ -24,6 +24,9 @@ void ApiLog::record(ApiLogEntry entry) {
     }
     queue_.push_back(std::move(entry));
     ++enqueued_;
+    // No wake-up per request (a futex call and a context switch each): the writer wakes on its
+    // own every kWriteInterval, or now when a batch's worth is waiting.
+    if (queue_.size() != kWakeBatch) return;
   }
   cv_.notify_one();
 }
@@ -31,14 +34,21 @@ void ApiLog::record(ApiLogEntry entry) {
 void ApiLog::flush() {
   std::unique_lock lock(mu_);
   const std::uint64_t target = enqueued_;
+  ++flush_waiters_;
+  cv_.notify_one();
   flushed_cv_.wait(lock, [&] { return written_ >= target; });
+  --flush_waiters_;
 }
 
 void ApiLog::run() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty() && stopping_) return;
+    cv_.wait_for(lock, kWriteInterval,
+                 [&] { return stopping_ || queue_.size() >= kWakeBatch || (flush_waiters_ > 0 && !queue_.empty()); });
+    if (queue_.empty()) {
+      if (stopping_) return;
+      continue;
+    }
     std::deque<ApiLogEntry> batch;
     batch.swap(queue_);
     lock.unlock();

@@ -3,6 +3,7 @@
 // Request handling never waits for the database: entries go to a bounded queue that one
 // background thread writes in batches. Tokens are never recorded (callers pass no headers).
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,11 @@ class ApiLog {
   std::uint64_t write_errors() const { return write_errors_.load(); }
 
  private:
+  // The writer thread writes what is queued every kWriteInterval, or as soon as kWakeBatch
+  // entries wait, or on flush() and at shutdown.
+  static constexpr std::chrono::milliseconds kWriteInterval{50};
+  static constexpr std::size_t kWakeBatch = 2048;
+
   void run();
   void write_batch(std::deque<ApiLogEntry>& batch);
 
@@ -56,6 +62,7 @@ class ApiLog {
   std::deque<ApiLogEntry> queue_;
   std::uint64_t enqueued_ = 0;
   std::uint64_t written_ = 0;
+  int flush_waiters_ = 0;
   bool stopping_ = false;
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> write_errors_{0};

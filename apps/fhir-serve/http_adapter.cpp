@@ -77,7 +77,9 @@ void mount_router(httplib::Server& server, const rest::Router& router, const Ada
     res.status = out.status;
     for (auto& [k, v] : out.headers) res.set_header(k, v);
     if (!out.content_type.empty()) {
-      res.set_content(std::move(out.body), out.content_type.c_str());
+      // What set_content does, without its copy of the body (0.11 takes a const reference).
+      res.body = std::move(out.body);
+      res.set_header("Content-Type", out.content_type);
     }
     if (config.on_request) {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -5,11 +5,20 @@
 
 namespace model {
 
-std::string json_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+namespace {
+
+// True for the bytes JSON strings must escape.
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Appends `s` as a JSON string literal: runs without escapes are appended whole.
+void append_quoted(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -18,18 +27,24 @@ std::string json_quote(std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_quoted(out, s);
   return out;
 }
 
@@ -41,54 +56,65 @@ void BundleWriter::add_link(std::string_view relation, std::string_view url) {
 
 namespace {
 
-void add_field(std::string& obj, std::string_view name, std::string_view value) {
-  if (value.empty()) return;
-  if (obj.size() > 1) obj.push_back(',');
-  obj += json_quote(name);
-  obj.push_back(':');
-  obj += json_quote(value);
-}
+// Writes one JSON object straight into `out`: fields with empty values are left out.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  void field(std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    key(name);
+    append_quoted(out_, value);
+  }
+  void raw(std::string_view name, std::string_view raw) {
+    if (raw.empty()) return;
+    key(name);
+    out_ += raw;
+  }
+  // Starts a nested object field; the caller writes it with another ObjectWriter and close().
+  void key(std::string_view name) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    append_quoted(out_, name);
+    out_.push_back(':');
+  }
+  void close() { out_.push_back('}'); }
 
-void add_raw(std::string& obj, std::string_view name, std::string_view raw) {
-  if (raw.empty()) return;
-  if (obj.size() > 1) obj.push_back(',');
-  obj += json_quote(name);
-  obj.push_back(':');
-  obj += raw;
-}
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace
 
 void BundleWriter::add_entry(const BundleEntry& e) {
-  std::string entry = "{";
-  add_field(entry, "fullUrl", e.full_url);
-  add_raw(entry, "resource", e.resource_json);
+  if (!entries_.empty()) entries_.push_back(',');
+  ObjectWriter entry(entries_);
+  entry.field("fullUrl", e.full_url);
+  entry.raw("resource", e.resource_json);
   if (!e.search_mode.empty()) {
-    std::string search = "{";
-    add_field(search, "mode", e.search_mode);
-    search.push_back('}');
-    add_raw(entry, "search", search);
+    entry.key("search");
+    ObjectWriter search(entries_);
+    search.field("mode", e.search_mode);
+    search.close();
   }
   if (!e.request_method.empty()) {
-    std::string request = "{";
-    add_field(request, "method", e.request_method);
-    add_field(request, "url", e.request_url);
-    request.push_back('}');
-    add_raw(entry, "request", request);
+    entry.key("request");
+    ObjectWriter request(entries_);
+    request.field("method", e.request_method);
+    request.field("url", e.request_url);
+    request.close();
   }
   if (!e.response_status.empty()) {
-    std::string response = "{";
-    add_field(response, "status", e.response_status);
-    add_field(response, "location", e.response_location);
-    add_field(response, "etag", e.response_etag);
-    add_field(response, "lastModified", e.response_last_modified);
-    add_raw(response, "outcome", e.response_outcome_json);
-    response.push_back('}');
-    add_raw(entry, "response", response);
+    entry.key("response");
+    ObjectWriter response(entries_);
+    response.field("status", e.response_status);
+    response.field("location", e.response_location);
+    response.field("etag", e.response_etag);
+    response.field("lastModified", e.response_last_modified);
+    response.raw("outcome", e.response_outcome_json);
+    response.close();
   }
-  entry.push_back('}');
-  if (!entries_.empty()) entries_.push_back(',');
-  entries_ += entry;
+  entry.close();
 }
 
 std::string BundleWriter::finish() const {
@@ -105,7 +131,12 @@ std::string BundleWriter::finish() const {
     }
     out.push_back(']');
   }
-  if (!entries_.empty()) out += ",\"entry\":[" + entries_ + "]";
+  if (!entries_.empty()) {
+    out.reserve(out.size() + entries_.size() + 16);
+    out += ",\"entry\":[";
+    out += entries_;
+    out.push_back(']');
+  }
   out.push_back('}');
   return out;
 }

@@ -32,7 +32,7 @@ using guard_test::GuardTest;
 using rest::Method;
 
 std::filesystem::path us_core_file() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "us-core-examples.ndjson";
+  return std::filesystem::path(FHIR_SOURCE_DIR) / "tests" / "data" / "us-core-examples.ndjson";
 }
 
 // "Type/id" of a reference string: relative, or absolute on our base; "" otherwise.

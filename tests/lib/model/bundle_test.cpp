@@ -1,0 +1,65 @@
+// BundleWriter and json_quote: the JSON text they write parses back to what was put in.
+#include "model/bundle.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using json = nlohmann::json;
+
+TEST(JsonQuote, EscapesWhatJsonRequiresAndKeepsTheRest) {
+  EXPECT_EQ(model::json_quote(""), "\"\"");
+  EXPECT_EQ(model::json_quote("plain text"), "\"plain text\"");
+  EXPECT_EQ(model::json_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(model::json_quote("\n\r\t\b\f"), "\"\\n\\r\\t\\b\\f\"");
+  EXPECT_EQ(model::json_quote(std::string("x\x01y\x1f", 4)), "\"x\\u0001y\\u001f\"");
+  EXPECT_EQ(model::json_quote("Zoë \xe2\x9c\x93"), "\"Zoë \xe2\x9c\x93\"") << "UTF-8 passes through";
+  const std::string nasty = std::string("\"\\\x00\x7f/end", 7);
+  EXPECT_EQ(json::parse(model::json_quote(nasty)).get<std::string>(), nasty);
+}
+
+TEST(BundleWriter, EntriesWithEveryPartParseBack) {
+  model::BundleWriter writer("searchset");
+  writer.set_total(2);
+  writer.add_link("self", "https://h/r4/Patient?name=\"x\"");
+  model::BundleEntry match;
+  match.full_url = "https://h/r4/Patient/1";
+  match.resource_json = R"({"resourceType":"Patient","id":"1"})";
+  match.search_mode = "match";
+  writer.add_entry(match);
+  model::BundleEntry response;
+  response.request_method = "POST";
+  response.request_url = "Patient";
+  response.response_status = "201 Created";
+  response.response_location = "Patient/2/_history/1";
+  response.response_etag = "W/\"1\"";
+  response.response_outcome_json = R"({"resourceType":"OperationOutcome"})";
+  writer.add_entry(response);
+
+  const auto b = json::parse(writer.finish());
+  EXPECT_EQ(b["resourceType"], "Bundle");
+  EXPECT_EQ(b["type"], "searchset");
+  EXPECT_EQ(b["total"], 2);
+  EXPECT_EQ(b["link"][0]["url"], "https://h/r4/Patient?name=\"x\"");
+  ASSERT_EQ(b["entry"].size(), 2u);
+  EXPECT_EQ(b["entry"][0]["fullUrl"], "https://h/r4/Patient/1");
+  EXPECT_EQ(b["entry"][0]["resource"]["id"], "1");
+  EXPECT_EQ(b["entry"][0]["search"], json({{"mode", "match"}}));
+  EXPECT_FALSE(b["entry"][1].contains("fullUrl")) << "empty fields are left out";
+  EXPECT_EQ(b["entry"][1]["request"], json({{"method", "POST"}, {"url", "Patient"}}));
+  EXPECT_EQ(b["entry"][1]["response"]["status"], "201 Created");
+  EXPECT_EQ(b["entry"][1]["response"]["etag"], "W/\"1\"");
+  EXPECT_FALSE(b["entry"][1]["response"].contains("lastModified"));
+  EXPECT_EQ(b["entry"][1]["response"]["outcome"]["resourceType"], "OperationOutcome");
+}
+
+TEST(BundleWriter, NoEntriesNoEntryArray) {
+  const auto b = json::parse(model::BundleWriter("history").finish());
+  EXPECT_FALSE(b.contains("entry"));
+  EXPECT_FALSE(b.contains("total"));
+  EXPECT_TRUE(b["id"].is_string());
+}
+
+}  // namespace

@@ -352,7 +352,7 @@ async function main() {
 
     // 2. Clinician app (user/ scopes): disabled until an administrator enables it; then the picker.
     const clinicianScopes = ['openid', 'fhirUser', 'launch/patient', 'user/Patient.read', 'patient/Observation.read'];
-    let clinicianApp = await register({
+    const clinicianApp = await register({
       client_name: 'Browser test clinician app', redirect_uris: [app.redirectUri],
       token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'],
       scope: clinicianScopes.join(' '),
@@ -367,25 +367,11 @@ async function main() {
       assertEq(app.hits.length, before, 'callbacks the app received');
       await shot(page, 'error-disabled-app');
     });
-    let pickerScopes = clinicianScopes;
-    // `fhirctl client --help` exits 0 even without a client command (CLI11 prints the top help).
-    const topHelp = spawnSync(opts.fhirctl, ['--help'], { encoding: 'utf8' }).stdout || '';
-    const hasClientCommand = /^\s+client\s/m.test(topHelp);
-    if (hasClientCommand) {
+    const pickerScopes = clinicianScopes;
+    {
       const r = spawnSync(opts.fhirctl, ['--data-dir', server.dataDir, 'client', 'enable', clinicianApp.client_id],
                           { encoding: 'utf8' });
       assertEq(r.status, 0, `fhirctl client enable (stderr: ${r.stderr})`);
-    } else {
-      // Until fhirctl has `client enable`: the picker flow with an app enabled at registration
-      // (patient/ scopes only); a staff user still gets the picker for launch/patient.
-      console.log('NOTE: this fhirctl has no `client` command: the clinician flow uses an app that is enabled ' +
-                  'at registration (patient/ scopes)');
-      pickerScopes = ['openid', 'fhirUser', 'launch/patient', 'patient/Patient.read', 'patient/Observation.read'];
-      clinicianApp = await register({
-        client_name: 'Browser test clinician app', redirect_uris: [app.redirectUri],
-        token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'],
-        scope: pickerScopes.join(' '),
-      });
     }
     await check('clinician launch: patient picker (list, search by name, pick), consent, token patient', async (page) => {
       const verifier = randomToken();

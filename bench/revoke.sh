@@ -222,6 +222,15 @@ while awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }' && ((waited
 done
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 UPTIME_BEFORE=$(uptime)
+# How busy the machine is in the second before the load starts (percent of one core).
+busy_ticks() {
+  local user nice system irq softirq steal
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
+}
+b0=$(busy_ticks)
+sleep 1
+PRE_BUSY=$(( ($(busy_ticks) - b0) * 100 / $(getconf CLK_TCK) ))
 
 # Long enough for every repetition; stopped with SIGINT (wrk then prints its figures) when done.
 WRK_SECONDS=$((30 + REPEATS * 2 * (TIMEOUT + 4)))
@@ -314,16 +323,18 @@ LOAD_REQUESTS=$(awk '/ requests in / { print $1 }' "$tmp/load.wrk")
 {
   echo "fhir-serve revocation benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine:  $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "load:     before $LOAD_BEFORE, after $LOAD_AFTER (1/5/15-minute load averages); $UPTIME_BEFORE"
+  echo "load:     before $LOAD_BEFORE, after $LOAD_AFTER (1/5/15-minute load averages; the run's own 64 server" \
+    "threads and wrk count in it); ${PRE_BUSY}% of one core busy in the second before the load started"
+  echo "uptime:   $UPTIME_BEFORE"
   echo "binaries: $BIN, $FHIRCTL"
   echo "server:   fhir-serve --insecure-http (token checks on), $N Patients"
-  echo "load:     wrk -t$WRK_THREADS -c$CONNECTIONS, random Patient reads with another client's token: ${LOAD_REQUESTS:-?} requests" \
+  echo "read load: wrk -t$WRK_THREADS -c$CONNECTIONS, random Patient reads with another client's token: ${LOAD_REQUESTS:-?} requests" \
     "in ${WRK_SECONDS_RUN}s, $LOAD_RPS req/s, p50 $LOAD_P50, non-2xx ${LOAD_NON2XX:-0}"
   echo "poll:     curl GET Patient with the victim token every ${POLL_MS} ms (plus curl's own run time)"
   echo "window:   first 401 minus T (T: fhirctl started); fhirctl: its run time; after exit: first 401 minus fhirctl's exit"
   echo
-  printf '%-15s %4s %12s %11s %14s %13s %6s %6s\n' action rep "fhirctl ms" "window ms" "after exit ms" "last 200 ms" polls load1
-  awk '{ printf "%-15s %4d %12.1f %11.1f %14.1f %13s %6d %6s\n", $1, $2, $3, $4, $5, ($6 < 0 ? "-" : sprintf("%.1f", $6)), $7, $8 }' \
+  printf '%-15s %4s %12s %11s %14s %13s %6s %11s\n' action rep "fhirctl ms" "window ms" "after exit ms" "last 200 ms" polls "load1 (run)"
+  awk '{ printf "%-15s %4d %12.1f %11.1f %14.1f %13s %6d %11s\n", $1, $2, $3, $4, $5, ($6 < 0 ? "-" : sprintf("%.1f", $6)), $7, $8 }' \
     "$tmp/windows.txt"
   echo
   for action in token-revoke client-disable; do

@@ -4,7 +4,11 @@
 # Starts fhir-serve (--no-auth: no token checks) over plain HTTP (--insecure-http) and over HTTPS (--dev) on one temporary data
 # directory, loads N synthetic US Core Patients through transaction Bundles, copies one stored
 # Patient's exact JSON to a file that nginx serves statically (HTTP and HTTPS, same certificate),
-# then runs wrk against all four and prints one table. A benchmark report, not a test: it exits 0
+# then runs wrk against all four and prints one table. A third fhir-serve on the same data directory
+# checks access tokens (plain HTTP, no --no-auth): a backend-services client registered with
+# fhirctl gets a real token (`fhirctl token get`, system/Patient.read), and the "token" rows read
+# with `Authorization: Bearer` through it; the report compares them with the no-token rows (issue 5:
+# token validation adds <= 10 % to read latency). A benchmark report, not a test: it exits 0
 # unless something failed to run (a server did not start, a load failed, a run got non-2xx answers).
 #
 # Environment (defaults in brackets):
@@ -17,10 +21,12 @@
 #   SERVER_THREADS []    fhir-serve --threads (empty: the server's default)
 #   FHIR_SERVE []        the fhir-serve binary; default build/release/..., else build/bench/...,
 #                        built into build/bench only when neither exists
+#   FHIRCTL []           the fhirctl binary (registers the client, gets the token); default
+#                        build/release/..., else build/bench/..., built like fhir-serve
 #   OUT []               directory to keep the raw wrk outputs, logs and the summary in
 #   KEEP_TMP [0]         1: keep the temp dir (data dir, nginx config, logs) for inspection
 #
-# Needs wrk, nginx and curl: `scripts/deps.sh --bench` installs them (Debian: wrk nginx-light curl).
+# Needs wrk, nginx, curl and openssl: `scripts/deps.sh --bench` installs them (Debian: wrk nginx-light curl).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,32 +63,39 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 [[ -n $NGINX ]] || missing+=(nginx)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then
   die "missing ${missing[*]}; install with: scripts/deps.sh --bench  (Debian packages wrk nginx-light curl)"
 fi
 
-# --- the binary ------------------------------------------------------------------------------
-if [[ -n ${FHIR_SERVE:-} ]]; then
-  BIN=$FHIR_SERVE
-  [[ -x $BIN ]] || die "FHIR_SERVE=$BIN is not an executable file"
-else
-  BIN=
-  for c in "$root/build/release/apps/fhir-serve/fhir-serve" "$root/build/bench/apps/fhir-serve/fhir-serve"; do
+# --- the binaries ----------------------------------------------------------------------------
+# find_binary VAR NAME: $VAR if set, else build/release/apps/NAME/NAME, else build/bench/...,
+# else builds a Release one into build/bench. Prints the path.
+find_binary() {
+  local var=$1 name=$2 c
+  if [[ -n ${!var:-} ]]; then
+    [[ -x ${!var} ]] || die "$var=${!var} is not an executable file"
+    echo "${!var}"
+    return
+  fi
+  for c in "$root/build/release/apps/$name/$name" "$root/build/bench/apps/$name/$name"; do
     if [[ -x $c ]]; then
-      BIN=$c
-      break
+      echo "$c"
+      return
     fi
   done
-  if [[ -z $BIN ]]; then
-    note "no fhir-serve binary found; building a Release one into build/bench"
-    cmake -S "$root" -B "$root/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFHIR_BUILD_TESTS=OFF >&2
-    cmake --build "$root/build/bench" --target fhir-serve >&2
-    BIN=$root/build/bench/apps/fhir-serve/fhir-serve
-  fi
-fi
+  note "no $name binary found; building a Release one into build/bench"
+  cmake -S "$root" -B "$root/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFHIR_BUILD_TESTS=OFF >&2
+  cmake --build "$root/build/bench" --target "$name" >&2
+  echo "$root/build/bench/apps/$name/$name"
+}
+BIN=$(find_binary FHIR_SERVE fhir-serve)
+FHIRCTL=$(find_binary FHIRCTL fhirctl)
 
 # shellcheck source-path=SCRIPTDIR source=lib/patients.sh
 source "$here/lib/patients.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/backend_client.sh
+source "$here/lib/backend_client.sh"
 
 # --- temp dir, process tracking, cleanup -----------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fhir-bench.XXXXXX")
@@ -130,7 +143,7 @@ strip_env=()
 while IFS= read -r v; do strip_env+=(-u "$v"); done < <(compgen -e | grep '^FHIR_SERVE_' || true)
 
 # start_fhir NAME ARGS...: starts fhir-serve on 127.0.0.1:0, waits for /healthz = 200.
-# Sets FHIR_PORT and FHIR_PID.
+# Sets FHIR_PORT and FHIR_PID. Token checks are on unless ARGS hold --no-auth.
 start_fhir() {
   local name=$1
   shift
@@ -139,7 +152,7 @@ start_fhir() {
   local threads=()
   [[ -n $SERVER_THREADS ]] && threads=(--threads "$SERVER_THREADS")
   : >"$log"
-  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 --no-auth "${threads[@]}" "$@" >"$log" 2>&1 &
+  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 "${threads[@]}" "$@" >"$log" 2>&1 &
   FHIR_PID=$!
   pids+=("$FHIR_PID")
   for ((i = 0; i < 400; i++)); do
@@ -208,8 +221,12 @@ start_fhir https --dev --no-auth
 FHIR_HTTPS_PORT=$FHIR_PORT FHIR_HTTPS_PID=$FHIR_PID
 CERT=$data/tls/cert.pem KEY=$data/tls/key.pem
 [[ -r $CERT && -r $KEY ]] || die "fhir-serve --dev did not write $CERT and $KEY"
+# The same over plain HTTP with token checks on (the "token" rows).
+start_fhir http-auth --insecure-http
+FHIR_AUTH_PORT=$FHIR_PORT FHIR_AUTH_PID=$FHIR_PID
 HTTP_BASE=http://127.0.0.1:$FHIR_HTTP_PORT
 HTTPS_BASE=https://127.0.0.1:$FHIR_HTTPS_PORT
+AUTH_BASE=http://127.0.0.1:$FHIR_AUTH_PORT
 
 # --- 2. load N Patients ------------------------------------------------------------------------
 note "loading $N Patients in transaction Bundles of $BATCH"
@@ -243,6 +260,18 @@ fi
 BODY_BYTES=$(wc -c <"$www/patient.json")
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$HTTP_BASE/r4/Patient/bench-pt-$(printf '%06d' "$N")")
 [[ $code == 200 ]] || die "GET Patient/bench-pt-$(printf '%06d' "$N") answered $code; the load is incomplete"
+
+# --- 3b. a backend-services client and its access token, for the "token" rows ------------------
+note "registering a backend-services client and getting an access token from $AUTH_BASE"
+backend_key "$tmp" bench-reader
+READER_ID=$(backend_client "$data" "$tmp/bench-reader.jwks" "bench reader" system/Patient.read)
+TOKEN=$(access_token "$AUTH_BASE" "$READER_ID" "$tmp/bench-reader.pem" system/Patient.read)
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$AUTH_BASE/r4/Patient/$SAMPLE_ID") || die "GET without a token failed (curl)"
+[[ $code == 401 ]] || die "the token-checking instance answered $code without a token (expected 401)"
+code=$(curl -sS -o "$tmp/patient-auth.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+  -H 'Accept: application/fhir+json' "$AUTH_BASE/r4/Patient/$SAMPLE_ID") || die "GET with a token failed (curl)"
+[[ $code == 200 ]] || die "the token-checking instance answered $code with the token (expected 200)"
+cmp -s "$www/patient.json" "$tmp/patient-auth.json" || die "the token-checking instance returns other bytes"
 
 # --- 4. nginx, HTTP and HTTPS ------------------------------------------------------------------
 RANDOM=$$
@@ -288,14 +317,16 @@ TLS_NGINX=$(tls_of "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID")
 
 # --- 5. wrk ------------------------------------------------------------------------------------
 LUA=$here/wrk/random-read.lua
-# run NAME SERVER_PID THREADS CONNECTIONS URL [lua]: one warm-up and one measured wrk run.
+# run NAME SERVER_PID THREADS CONNECTIONS URL [lua [HEADER]]: one warm-up and one measured wrk run
+# (HEADER: a request header for wrk -H).
 # Writes $tmp/NAME.wrk (wrk's output), $tmp/NAME.cpu ("server_ticks machine_busy_ticks wrk_user wrk_sys").
 run() {
-  local name=$1 spid=$2 t=$3 c=$4 url=$5 lua=${6:-} args before after busy_before busy_after
+  local name=$1 spid=$2 t=$3 c=$4 url=$5 lua=${6:-} header=${7:-} args before after busy_before busy_after
   args=(-t"$t" -c"$c" --timeout 5s --latency)
+  [[ -n $header ]] && args+=(-H "$header")
   local script=()
   if [[ -n $lua ]]; then script=(-s "$LUA" "$url" -- "$tmp/ids.txt"); else script=("$url"); fi
-  note "wrk $name: -t$t -c$c -d${DURATION}s $url${lua:+ (random id of $N)}"
+  note "wrk $name: -t$t -c$c -d${DURATION}s $url${lua:+ (random id of $N)}${header:+ (${header%%:*} header)}"
   if ((WARMUP > 0)); then
     wrk "${args[@]}" -d"${WARMUP}s" "${script[@]}" >/dev/null 2>&1 || die "wrk warm-up for $name failed"
   fi
@@ -310,10 +341,13 @@ run() {
 }
 
 run fhir-http "$FHIR_HTTP_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua
+run fhir-http-token "$FHIR_AUTH_PID" "$WRK_THREADS" "$CONNECTIONS" "$AUTH_BASE/r4/Patient/$SAMPLE_ID" lua \
+  "Authorization: Bearer $TOKEN"
 run nginx-http "$NGINX_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_HTTP/r4/Patient/$SAMPLE_ID"
 run fhir-https "$FHIR_HTTPS_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTPS_BASE/r4/Patient/$SAMPLE_ID" lua
 run nginx-https "$NGINX_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_HTTPS/r4/Patient/$SAMPLE_ID"
 run fhir-http-c1 "$FHIR_HTTP_PID" 1 1 "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua
+run fhir-http-token-c1 "$FHIR_AUTH_PID" 1 1 "$AUTH_BASE/r4/Patient/$SAMPLE_ID" lua "Authorization: Bearer $TOKEN"
 run nginx-http-c1 "$NGINX_PID" 1 1 "$NGINX_HTTP/r4/Patient/$SAMPLE_ID"
 
 # --- 6. report ---------------------------------------------------------------------------------
@@ -357,6 +391,9 @@ threads_shown=${SERVER_THREADS:-default}
   echo "machine:    $(nproc) CPUs ($cpu_model), $os${debian:+ ($debian)}, Linux $(uname -r)"
   echo "idle check: ${PRE_BUSY}% of one core busy in the second before start (load average $LOADAVG)"
   echo "fhir-serve: $BIN (--threads $threads_shown)"
+  echo "token rows: a third fhir-serve with token checks on (no --no-auth, --insecure-http), same data dir;" \
+    "Authorization: Bearer <RS256 access token of a backend-services client, system/Patient.read, ${#TOKEN} bytes>" \
+    "from fhirctl token get ($FHIRCTL)"
   echo "clients:    wrk $wrk_version, $nginx_version; wrk shares the machine with the server"
   echo "data:       $N Patients (loaded in ${load_seconds}s), stored Patient $BODY_BYTES bytes;" \
     "response headers+body: fhir-serve $SIZE_FHIR, nginx $SIZE_NGINX bytes"
@@ -364,9 +401,10 @@ threads_shown=${SERVER_THREADS:-default}
   echo "runs:       ${DURATION}s each after a ${WARMUP}s warm-up; fhir-serve reads a random Patient of $N per request," \
     "nginx one static file"
   echo
-  printf '%-29s %9s %8s %8s %8s %7s %7s %6s %6s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server" "wrk" "other"
-  for row in "fhir-http|fhir-serve HTTP" "nginx-http|nginx HTTP" "fhir-https|fhir-serve HTTPS" \
-    "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" "nginx-http-c1|nginx HTTP"; do
+  printf '%-35s %9s %8s %8s %8s %7s %7s %6s %6s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server" "wrk" "other"
+  for row in "fhir-http|fhir-serve HTTP" "fhir-http-token|fhir-serve HTTP token" "nginx-http|nginx HTTP" \
+    "fhir-https|fhir-serve HTTPS" "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" \
+    "fhir-http-token-c1|fhir-serve HTTP token" "nginx-http-c1|nginx HTTP"; do
     name=${row%%|*} label=${row#*|}
     f=$tmp/$name.wrk
     if [[ $name == *-c1 ]]; then label="$label (-t1 -c1)"; else label="$label (-t$WRK_THREADS -c$CONNECTIONS)"; fi
@@ -377,7 +415,7 @@ threads_shown=${SERVER_THREADS:-default}
       -v d="$DURATION" 'BEGIN {
         server = 100 * st / hz / d; wrk = 100 * (wu + ws) / d; other = 100 * busy / hz / d - server - wrk
         if (other < 0) other = 0
-        printf "%-29s %9.0f %8.3f %8.3f %8.3f %7d %6.0f%% %5.0f%% %5.0f%%\n", l, rps, avg, p50, p99, e, server, wrk, other }'
+        printf "%-35s %9.0f %8.3f %8.3f %8.3f %7d %6.0f%% %5.0f%% %5.0f%%\n", l, rps, avg, p50, p99, e, server, wrk, other }'
   done
   echo "server, wrk, other: CPU used during the measured run, in percent of one core ($(nproc) cores = $(($(nproc) * 100))%);"
   echo "other = everything else busy on the machine (kernel softirq, other processes). errors: socket errors + non-2xx."
@@ -393,6 +431,23 @@ threads_shown=${SERVER_THREADS:-default}
       print ""
       printf "goal: fhir-serve >= 50%% of nginx over plain HTTP   %5.1f%%     %s\n", 100 * rh, (rh >= 0.5 ? "PASS" : "MISS")
       printf "goal: p50 <= 0.15 ms, one connection (HTTP)        %.3f ms  %s\n", p50, (p50 <= 0.15 ? "PASS" : "MISS")
+    }'
+  echo
+  # Issue 5: what checking the token adds. Latency at one connection directly; at 64 connections
+  # the time per request is 1/throughput, so added = (no-token req/s) / (token req/s) - 1.
+  awk -v p50="$(wrk_field "$tmp/fhir-http-c1.wrk" p50)" -v tp50="$(wrk_field "$tmp/fhir-http-token-c1.wrk" p50)" \
+    -v avg="$(wrk_field "$tmp/fhir-http-c1.wrk" avg)" -v tavg="$(wrk_field "$tmp/fhir-http-token-c1.wrk" avg)" \
+    -v rps="$(wrk_field "$tmp/fhir-http.wrk" rps)" -v trps="$(wrk_field "$tmp/fhir-http-token.wrk" rps)" \
+    -v c="$CONNECTIONS" 'BEGIN {
+      ap50 = p50 > 0 ? 100 * (tp50 / p50 - 1) : 0
+      aavg = avg > 0 ? 100 * (tavg / avg - 1) : 0
+      arps = trps > 0 ? 100 * (rps / trps - 1) : 0
+      printf "token / no token, p50, one connection:   %.3f / %.3f ms   added %+6.1f%%\n", tp50, p50, ap50
+      printf "token / no token, avg, one connection:   %.3f / %.3f ms   added %+6.1f%%\n", tavg, avg, aavg
+      printf "token / no token, req/s, %d connections: %.0f / %.0f     added %+6.1f%% (time per request)\n", c, trps, rps, arps
+      printf "goal: token validation adds <= 10%% to read latency, p50 one connection   %+6.1f%%  %s\n", ap50, (ap50 <= 10 ? "PASS" : "MISS")
+      printf "goal: token validation adds <= 10%% to read latency, avg one connection   %+6.1f%%  %s\n", aavg, (aavg <= 10 ? "PASS" : "MISS")
+      printf "goal: token validation adds <= 10%% to time per request, %d connections   %+6.1f%%  %s\n", c, arps, (arps <= 10 ? "PASS" : "MISS")
     }'
 } | tee "$tmp/summary.txt"
 

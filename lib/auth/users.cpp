@@ -102,9 +102,14 @@ std::string fhir_user(const User& user) {
 }
 
 UserStore::UserStore(sql::Database& db, Clock clock, ScryptParams params, LockoutPolicy lockout)
-    : db_(db), clock_(std::move(clock)), params_(params), lockout_(lockout) {
-  auto h = hash_password("not a real password", params_);
-  if (h) dummy_hash_ = *h;
+    : db_(db), clock_(std::move(clock)), params_(params), lockout_(lockout) {}
+
+const std::string& UserStore::dummy_hash() const {
+  std::call_once(dummy_once_, [this] {
+    auto h = hash_password("not a real password", params_);
+    if (h) dummy_hash_ = *h;
+  });
+  return dummy_hash_;
 }
 
 base::Result<User> UserStore::add(const NewUser& nu) {
@@ -193,6 +198,7 @@ base::Status UserStore::set_practitioner(std::string_view key, std::string_view 
 
 base::Result<User> UserStore::authenticate(std::string_view username, std::string_view password) {
   if (username.empty() || username.size() > 64 || password.size() > kMaxPassword) return wrong_login();
+  const std::string& dummy = dummy_hash();  // first: the first check of any username pays for it
   const std::int64_t now_s = clock_() / 1000000;
   std::optional<std::pair<User, std::string>> found;
   {
@@ -207,7 +213,7 @@ base::Result<User> UserStore::authenticate(std::string_view username, std::strin
     if (urow) found.emplace(read_user(q), q.string_at(8));
   }
   // Always run one KDF so an unknown username costs the same time as a wrong password.
-  const bool good = verify_password(password, found ? found->second : dummy_hash_) && found && !found->first.disabled;
+  const bool good = verify_password(password, found ? found->second : dummy) && found && !found->first.disabled;
   FHIR_TRY(auto conn, db_.writer());
   if (good) {
     // The failure count restarts; the lockout count stays, so the next lockout lasts longer.

@@ -1,9 +1,11 @@
 #pragma once
 // Who is calling: what a verified bearer access token stands for, and the verifier contract the
 // router's guard calls on every protected request.
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "auth/scopes.hpp"
 #include "base/result.hpp"
 
 namespace auth {
@@ -16,6 +18,9 @@ struct Principal {
   std::string patient;    // launch/patient context (a Patient id); empty when none
   std::string encounter;  // launch/encounter context; empty when none
   std::string scope;      // granted scopes, space-separated
+  // `scope` parsed, when the verifier did it (shared: a cached verdict is parsed once); null
+  // otherwise, and callers parse `scope` themselves.
+  std::shared_ptr<const ScopeSet> scopes;
 };
 
 class TokenVerifier {

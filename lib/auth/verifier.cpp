@@ -1,6 +1,7 @@
 #include "auth/verifier.hpp"
 
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -26,9 +27,15 @@ struct Verdict {
 
 }  // namespace
 
+// Looks up std::string keys by std::string_view, without making a string per request.
+struct BearerHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct JwtTokenVerifier::Cache {
   std::mutex mu;
-  std::unordered_map<std::string, Verdict> entries;
+  std::unordered_map<std::string, Verdict, BearerHash, std::equal_to<>> entries;
   std::int64_t generation = -1;  // last polled
   std::chrono::steady_clock::time_point polled_at{};
   bool polling = false;
@@ -51,13 +58,28 @@ base::Result<Principal> JwtTokenVerifier::verify(std::string_view bearer) const 
   Cache& c = *cache_;
   const auto now = std::chrono::steady_clock::now();
 
-  // Poll the revocation generation at most every `recheck` (one thread polls; others go on).
+  // The cached verdict for `bearer` at the current generation; call with c.mu held.
+  auto cached = [&]() -> std::optional<base::Result<Principal>> {
+    auto it = c.entries.find(bearer);
+    if (it == c.entries.end() || it->second.generation != c.generation) return std::nullopt;
+    const Verdict& v = it->second;
+    if (!v.ok) return base::Result<Principal>(unauthorized(v.error));
+    if (v.exp_s <= clock_() / 1000000) return base::Result<Principal>(unauthorized("token expired"));
+    return base::Result<Principal>(v.principal);
+  };
+
+  // Poll the revocation generation at most every `recheck` (one thread polls; the others go on
+  // with what is cached). Without a poll, one lock for the check and the lookup.
   bool poll = false;
+  std::int64_t generation = 0;
   {
     std::lock_guard lock(c.mu);
     if (!c.polling && (c.generation < 0 || now - c.polled_at >= options_.recheck)) {
       c.polling = true;
       poll = true;
+    } else {
+      generation = c.generation;
+      if (auto hit = cached()) return std::move(*hit);
     }
   }
   if (poll) {
@@ -74,19 +96,8 @@ base::Result<Principal> JwtTokenVerifier::verify(std::string_view bearer) const 
         c.entries.clear();
       }
     }
-  }
-
-  std::int64_t generation = 0;
-  {
-    std::lock_guard lock(c.mu);
     generation = c.generation;
-    auto it = c.entries.find(std::string(bearer));
-    if (it != c.entries.end() && it->second.generation == c.generation) {
-      const Verdict& v = it->second;
-      if (!v.ok) return unauthorized(v.error);
-      if (v.exp_s <= clock_() / 1000000) return unauthorized("token expired");
-      return v.principal;
-    }
+    if (auto hit = cached()) return std::move(*hit);
   }
   if (generation < 0) return base::internal_error("the token state could not be read");
 
@@ -132,6 +143,7 @@ base::Result<Principal> JwtTokenVerifier::verify_uncached(std::string_view beare
   p.patient = row->patient;
   p.encounter = row->encounter;
   p.scope = row->scope;
+  if (auto parsed = parse_scopes(p.scope); parsed) p.scopes = std::make_shared<const ScopeSet>(std::move(*parsed));
   auto j = base::parse_json(verified.payload);
   if (j && j->is_object()) {
     auto it = j->find("fhirUser");

@@ -1,6 +1,7 @@
 #pragma once
 // What one handler call sees: the request, the services, the settings snapshot, the route's
 // path parameters, and (with authentication on) who is calling and what they may touch.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,7 @@ struct Context {
   // Authentication on (Services::tokens set) and the route needs a token: the verified caller and
   // the parsed scopes; otherwise null / nullopt and nothing is restricted.
   const auth::Principal* principal = nullptr;
-  std::optional<auth::ScopeSet> scopes;
+  std::shared_ptr<const auth::ScopeSet> scopes;
   AccessRestriction access;  // for {type} and the route's op (type and instance routes)
 };
 

@@ -86,12 +86,16 @@ base::Result<std::string> negotiate(const Request& req) {
 // decision on {type} (403 when not granted). An unknown {type} is left to the handler (404).
 base::Status guard_route(Context& ctx, const auth::Principal& principal) {
   ctx.principal = &principal;
-  auto scopes = auth::parse_scopes(principal.scope);
-  if (!scopes) {
-    return base::make_error(base::ErrorCode::forbidden,
-                            "The access token's scopes cannot be read: " + scopes.error().message);
+  if (principal.scopes) {
+    ctx.scopes = principal.scopes;  // parsed once by the verifier, shared by its cached verdict
+  } else {
+    auto scopes = auth::parse_scopes(principal.scope);
+    if (!scopes) {
+      return base::make_error(base::ErrorCode::forbidden,
+                              "The access token's scopes cannot be read: " + scopes.error().message);
+    }
+    ctx.scopes = std::make_shared<const auth::ScopeSet>(std::move(*scopes));
   }
-  ctx.scopes = std::move(*scopes);
   const Route& route = ctx.route;
   if ((route.level == Level::type || route.level == Level::instance) && route.op != kNoOp &&
       check_type(ctx.type).ok()) {

@@ -60,7 +60,7 @@ _fhirctl()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --data-dir | --batch | --patients | --seed | --out)
+            --data-dir | --batch | --workers | --server | --ca | --token | --patients | --seed | --out)
                 ((i++))
                 [[ ${COMP_WORDS[i]} == = ]] && ((i++))
                 ;;
@@ -74,7 +74,7 @@ _fhirctl()
             _fhirctl_words "--data-dir --json --help -h"
         else
             if [[ ${words[0]} == import ]]; then
-                _fhirctl_words "--batch --help -h"
+                _fhirctl_words "--batch --workers --server --insecure --ca --token --help -h"
             elif [[ ${words[0]} == data && ${words[1]} == generate ]]; then
                 _fhirctl_words "--patients --seed --out --help -h"
             else

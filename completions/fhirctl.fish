@@ -50,12 +50,17 @@ complete -c fhirctl -s h -l help -d 'Print help and exit'
 # Commands.
 complete -c fhirctl -n '__fhirctl_at 0' -a settings -d 'Site settings (site address, FHIR API switch, API log)'
 complete -c fhirctl -n '__fhirctl_at 0' -a db -d 'Database maintenance'
-complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database'
+complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database or a server'
 complete -c fhirctl -n '__fhirctl_at 0' -a data -d 'Test and demonstration data'
 
-# import [--batch N] INPUT...
+# import [--batch N] [--workers N] [--server URL [--insecure] [--ca FILE] [--token T]] INPUT...
 complete -c fhirctl -n '__fish_seen_subcommand_from import' -F
-complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction (per Bundle with --server)'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l workers -x -d 'Threads that parse, validate and index'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l server -x -d 'Send to this FHIR server base URL as transaction Bundles'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l insecure -d 'With --server: do not verify the certificate'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l ca -r -F -d 'With --server: CA certificate file (PEM)'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l token -x -d 'With --server: bearer token (default $FHIRCTL_TOKEN)'
 
 # data generate --patients N [--seed S] --out DIR
 complete -c fhirctl -n '__fhirctl_at 1 data' -a generate -d 'Write synthetic US Core patients as NDJSON files'

@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk nginx-light)
+  packages+=(wrk nginx-light time python3)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -135,8 +135,16 @@ struct Importer::Impl {
       std::int64_t now = 0;
       {
         std::unique_lock lock(mu);
-        cv_work.wait(lock, [&] { return stop || !queue.empty(); });
+        cv_work.wait(lock, [&] { return stop || !queue.empty() || !trash.empty(); });
         if (stop) return;
+        if (!trash.empty()) {
+          // Freeing what the writer is done with here keeps that work off the writer thread.
+          std::unique_ptr<Chunk> done = std::move(trash.front());
+          trash.pop_front();
+          lock.unlock();
+          done.reset();
+          continue;
+        }
         c = std::move(queue.front());
         queue.pop_front();
         // Chunks are taken in order, so lastUpdated never goes backwards along the input.
@@ -227,13 +235,15 @@ struct Importer::Impl {
       if (!write_now) continue;
       base::Status s;
       if (fatal_status().ok()) s = write_batch(pending);
-      pending.clear();
       pending_items = 0;
       {
         std::lock_guard lock(mu);
+        for (auto& done : pending) trash.push_back(std::move(done));
         if (!s.ok() && fatal.ok()) fatal = s;
         if (flush_requested && consumed == submitted) flush_done = true;
       }
+      pending.clear();
+      cv_work.notify_one();
       cv_progress.notify_all();
     }
   }
@@ -342,6 +352,7 @@ struct Importer::Impl {
   std::condition_variable cv_progress;  // caller: room in the pipeline, or the flush is done
   std::deque<std::unique_ptr<Chunk>> queue;                // submitted, not yet taken by a worker
   std::map<std::uint64_t, std::unique_ptr<Chunk>> ready;   // prepared, waiting for their turn
+  std::deque<std::unique_ptr<Chunk>> trash;                // written, to be freed by a worker
   std::uint64_t submitted = 0;  // chunks submitted; the next one gets this seq
   std::uint64_t consumed = 0;   // chunks the writer has taken; it wants this seq next
   bool flush_requested = false;

@@ -182,7 +182,7 @@ TEST_F(FhirctlImportServer, ARefusedBundleIsReportedWithItsLinesAndTheRestLoads)
   EXPECT_EQ(s["rejected"], 3) << r.err << "line 3 locally, lines 4-5 by the server";
   EXPECT_NE(r.err.find(f + ":3: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(f + ":4-5: 2 resources not loaded: the server answered 413"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("over the limit"), std::string::npos) << "the OperationOutcome text: " << r.err;
+  EXPECT_NE(r.err.find("size limit"), std::string::npos) << "the OperationOutcome text: " << r.err;
 }
 
 TEST_F(FhirctlImportServer, AnUntrustedCertificateIsRefusedWithAHint) {

@@ -296,9 +296,7 @@ int run(const GlobalOptions& global, const ImportOptions& o) {
   progress.tick(true);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& e : st.errors) std::cerr << e << "\n";
-  if (st.rejected > static_cast<std::int64_t>(st.errors.size())) {
-    std::cerr << "(" << st.rejected - static_cast<std::int64_t>(st.errors.size()) << " more rejections not listed)\n";
-  }
+  if (st.errors.size() >= 1000) std::cerr << "(only the first 1000 problems are listed)\n";
   const auto total = st.created + st.updated;
   const double rate = secs > 0 ? static_cast<double>(total) / secs : 0.0;
   if (global.json) {

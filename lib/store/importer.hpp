@@ -10,9 +10,11 @@
 // the hooks' on_prepared_write. The result is what writing each resource through
 // ResourceStore::write would give (tests/lib/store/importer_test.cpp compares the index rows).
 //
-// While it loads, the writer connection runs with synchronous=NORMAL and a larger page cache and
-// WAL checkpoint interval; flush() ends with a WAL checkpoint (which syncs the database file) and
-// restores the connection's settings, so what flush() reports as written is durable.
+// While it loads, the writer connection runs with a larger page cache and WAL checkpoint interval
+// and without a sync per commit (synchronous=NORMAL; OFF when the database was empty, which a
+// power failure during the load may leave unusable); flush() restores the connection's settings
+// and ends with a WAL checkpoint that syncs the database file, so what flush() reports as written
+// is durable.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,6 +31,10 @@ struct ImportStats {
   std::int64_t updated = 0;
   std::int64_t rejected = 0;
   std::vector<std::string> errors;  // "source:line: message" for the first 1000 rejections, in input order
+  // CPU time used so far by the writer thread and by all worker threads (where the time goes:
+  // the writer is the bottleneck when its time is close to the wall-clock time).
+  double writer_cpu_seconds = 0;
+  double worker_cpu_seconds = 0;
 };
 
 struct ImportOptions {

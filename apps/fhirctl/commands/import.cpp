@@ -300,9 +300,13 @@ int run(const GlobalOptions& global, const ImportOptions& o) {
   const auto total = st.created + st.updated;
   const double rate = secs > 0 ? static_cast<double>(total) / secs : 0.0;
   if (global.json) {
-    std::cout << nlohmann::json{{"created", st.created}, {"updated", st.updated}, {"rejected", st.rejected},
-                                {"seconds", secs}, {"resources_per_second", static_cast<std::int64_t>(rate)}}.dump()
-              << "\n";
+    nlohmann::json out = {{"created", st.created}, {"updated", st.updated}, {"rejected", st.rejected},
+                          {"seconds", secs}, {"resources_per_second", static_cast<std::int64_t>(rate)}};
+    if (o.server.empty()) {
+      out["writer_cpu_seconds"] = st.writer_cpu_seconds;
+      out["worker_cpu_seconds"] = st.worker_cpu_seconds;
+    }
+    std::cout << out.dump() << "\n";
   } else {
     std::cout << "created " << st.created << ", updated " << st.updated << ", rejected " << st.rejected << " in "
               << secs << " s (" << static_cast<std::int64_t>(rate) << " resources/s)\n";

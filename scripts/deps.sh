@@ -9,14 +9,14 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config make
   libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
-  libspdlog-dev libgtest-dev libgmock-dev libpq-dev
+  libspdlog-dev libgtest-dev libgmock-dev libpq-dev libmimalloc-dev
   openssl curl sqlite3
   libxslt1-dev xsltproc python3-lxml
   clang libclang-rt-14-dev
 )
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(wrk nginx-light) ;;
+    --bench) packages+=(wrk nginx-light time python3) ;;
     --browser)
       packages+=(chromium)
       # A Node.js from elsewhere (e.g. NodeSource, which bundles npm) is kept; Debian's otherwise.

@@ -8,7 +8,8 @@
 # 2. Imports them with `fhirctl import` straight into a fresh data directory (WORK/data, removed
 #    first), timed from the command's start to its exit (which includes opening the database and
 #    the final checkpoint that makes the import durable).
-# 3. With SERVER=1: starts `fhir-serve --dev` (HTTPS, development certificate) on another fresh data
+# 3. With SERVER=1: starts `fhir-serve --dev --no-auth` (HTTPS, development certificate, no token
+#    checks: loopback only, as for the other benchmarks) on another fresh data
 #    directory and imports SERVER_N patients (generated the same way, cached too) with
 #    `fhirctl import --server https://127.0.0.1:PORT/r4 --insecure`, timed.
 # Prints resources/s for each, the goals with PASS/MISS, the machine's load before and after, and
@@ -175,7 +176,7 @@ if [[ $SERVER == 1 ]]; then
   rm -rf "$sdir"
   mkdir -p "$sdir"
   log="$WORK/server.log"
-  env -u FHIR_SERVE_CONFIG "$FHIR_SERVE" --dev --data-dir "$sdir/data" --listen 127.0.0.1:0 >"$log" 2>&1 &
+  env -u FHIR_SERVE_CONFIG "$FHIR_SERVE" --dev --no-auth --data-dir "$sdir/data" --listen 127.0.0.1:0 >"$log" 2>&1 &
   spid=$!
   trap 'kill "$spid" 2>/dev/null || true' EXIT
   port=""
@@ -197,7 +198,7 @@ if [[ $SERVER == 1 ]]; then
   screated=$(json_field created <"$WORK/server-import.json")
   swall=$(secs "$t0" "$t1")
   server_rate=$(rate "$screated" "$swall")
-  say "server:     $screated of $stotal resources ($SERVER_N patients) through fhir-serve --dev over HTTPS in $swall s: $server_rate resources/s (load before $sload_before, after $(loadavg))"
+  say "server:     $screated of $stotal resources ($SERVER_N patients) through fhir-serve --dev --no-auth over HTTPS in $swall s: $server_rate resources/s (load before $sload_before, after $(loadavg))"
   say "command:    fhirctl --json import --server https://127.0.0.1:PORT/r4 --insecure ${BATCH:+--batch $BATCH }$sdata"
   rm -rf "$sdir"
 fi

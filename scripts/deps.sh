@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config make
   libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
-  libspdlog-dev libgtest-dev libgmock-dev libpq-dev libmimalloc-dev
+  libspdlog-dev libgtest-dev libgmock-dev libpq-dev
   openssl curl sqlite3
   libxslt1-dev xsltproc python3-lxml
   clang libclang-rt-14-dev

@@ -64,7 +64,7 @@ _fhirctl_options()
 {
     case $1 in
         "") echo "--data-dir --server --token --json --help -h" ;;
-        import) echo "--batch --help -h" ;;
+        import) echo "--batch --workers --server --token --insecure --ca --help -h" ;;
         "data generate") echo "--patients --seed --out --help -h" ;;
         "user add") echo "--role --practitioner --name --password-stdin --help -h" ;;
         "user passwd") echo "--password-stdin --help -h" ;;
@@ -82,7 +82,7 @@ _fhirctl_options()
 }
 
 # Options that take a value (the next word, or --opt=VALUE).
-_fhirctl_value_options="--data-dir --server --token --batch --patients --seed --out --role --practitioner --name
+_fhirctl_value_options="--data-dir --server --token --batch --workers --patients --seed --out --role --practitioner --name
  --redirect-uri --scope --auth-method --grant-type --jwks --jwks-uri --launch-uri --metadata --client --user
  --patient --encounter --client-id --key --redirect-port --timeout --save --refresh --ca"
 
@@ -124,7 +124,7 @@ _fhirctl()
             _fhirctl_words "authorization_code refresh_token client_credentials"
             return 0
             ;;
-        --server | --token | --batch | --patients | --seed | --practitioner | --name | --redirect-uri | --scope | \
+        --server | --token | --batch | --workers | --patients | --seed | --practitioner | --name | --redirect-uri | --scope | \
             --jwks-uri | --launch-uri | --client | --user | --patient | --encounter | --client-id | \
             --redirect-port | --timeout)
             return 0 # free text

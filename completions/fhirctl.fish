@@ -14,7 +14,7 @@ function __fhirctl_words
             continue
         end
         switch $t
-            case --data-dir --server --token --batch --patients --seed --out --role --practitioner --name \
+            case --data-dir --server --token --batch --workers --patients --seed --out --role --practitioner --name \
                 --redirect-uri --scope --auth-method --grant-type --jwks --jwks-uri --launch-uri --metadata \
                 --client --user --patient --encounter --client-id --key --redirect-port --timeout --save \
                 --refresh --ca
@@ -66,7 +66,7 @@ complete -c fhirctl -s h -l help -d 'Print help and exit'
 # Commands.
 complete -c fhirctl -n '__fhirctl_at 0' -a settings -d 'Site settings (site address, FHIR API switch, API log)'
 complete -c fhirctl -n '__fhirctl_at 0' -a db -d 'Database maintenance'
-complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database'
+complete -c fhirctl -n '__fhirctl_at 0' -a import -d 'Load NDJSON files, Bundles or resources into the database or a server'
 complete -c fhirctl -n '__fhirctl_at 0' -a data -d 'Test and demonstration data'
 complete -c fhirctl -n '__fhirctl_at 0' -a user -d 'Staff users who log in to authorize apps'
 complete -c fhirctl -n '__fhirctl_at 0' -a patient -d "A patient's API login, API access and grants"
@@ -75,9 +75,14 @@ complete -c fhirctl -n '__fhirctl_at 0' -a token -d 'Access and refresh tokens'
 complete -c fhirctl -n '__fhirctl_at 0' -a keys -d "The server's token signing keys"
 complete -c fhirctl -n '__fhirctl_at 0' -a launch -d 'EHR launches of SMART apps'
 
-# import [--batch N] INPUT...
+# import [--batch N] [--workers N] [--server URL [--insecure] [--ca FILE] [--token T]] INPUT...
 complete -c fhirctl -n '__fish_seen_subcommand_from import' -F
-complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l batch -x -d 'Resources per transaction (per Bundle with --server)'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l workers -x -d 'Threads that parse, validate and index'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l server -x -d 'Send to this FHIR server base URL as transaction Bundles'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l insecure -d 'With --server: do not verify the certificate'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l ca -r -F -d 'With --server: CA certificate file (PEM)'
+complete -c fhirctl -n '__fish_seen_subcommand_from import' -l token -x -d 'With --server: bearer token (default: FHIRCTL_TOKEN, the config file)'
 
 # data generate --patients N [--seed S] --out DIR
 complete -c fhirctl -n '__fhirctl_at 1 data' -a generate -d 'Write synthetic US Core patients as NDJSON files'

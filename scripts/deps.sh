@@ -16,7 +16,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(wrk nginx-light) ;;
+    --bench) packages+=(wrk nginx-light time python3) ;;
     --browser)
       packages+=(chromium)
       # A Node.js from elsewhere (e.g. NodeSource, which bundles npm) is kept; Debian's otherwise.

@@ -1,6 +1,7 @@
 #include "demo.hpp"
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "store/importer.hpp"
 #include "synth/generator.hpp"

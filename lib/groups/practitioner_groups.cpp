@@ -32,34 +32,64 @@ base::Result<std::unique_ptr<PractitionerGroups>> PractitionerGroups::create(con
   return g;
 }
 
-base::Status PractitionerGroups::on_write(sql::Connection& conn, std::int64_t, const store::StoredResource& resource,
-                                          const base::Json* parsed) {
+namespace {
+
+struct NamedPractitioners final : store::HookData {
+  std::vector<std::string> ids;
+};
+
+// The practitioners a Patient names in generalPractitioner.
+std::vector<std::string> general_practitioners(const base::Json& patient) {
+  std::vector<std::string> out;
+  if (auto gps = patient.find("generalPractitioner"); gps != patient.end() && gps->is_array()) {
+    for (const auto& ref : *gps) {
+      if (!ref.is_object() || !ref.contains("reference") || !ref["reference"].is_string()) continue;
+      auto target = search::parse_reference(ref["reference"].get<std::string>());
+      if (target && target->first == "Practitioner") out.push_back(target->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+base::Status PractitionerGroups::note(sql::Connection&, const store::StoredResource& resource,
+                                      const std::vector<std::string>& named) {
   if (resource.type == "Practitioner") {
     affected_.insert(resource.id);
     return {};
   }
   if (resource.type != "Patient") return {};
-  // Practitioners whose Group lists this patient now...
-  sql::Query q(conn,
-               "SELECT m.target_id FROM idx_reference x JOIN idx_reference m ON m.rid = x.rid AND m.param = ? "
-               "AND m.target_type = 'Practitioner' WHERE x.param = ? AND x.target_type = 'Patient' AND x.target_id = ?");
-  q.bind_all(managing_entity_, member_, resource.id);
-  while (true) {
-    FHIR_TRY(bool row, q.step());
-    if (!row) break;
-    affected_.insert(q.string_at(0));
-  }
+  // Practitioners whose Group lists this patient now (looked up in before_commit, when the index
+  // is complete: bulk loads insert index rows late)...
+  patients_.insert(resource.id);
   // ...and those it names as general practitioner after this write.
-  if (parsed) {
-    if (auto gps = parsed->find("generalPractitioner"); gps != parsed->end() && gps->is_array()) {
-      for (const auto& ref : *gps) {
-        if (!ref.is_object() || !ref.contains("reference") || !ref["reference"].is_string()) continue;
-        auto target = search::parse_reference(ref["reference"].get<std::string>());
-        if (target && target->first == "Practitioner") affected_.insert(target->second);
-      }
-    }
-  }
+  affected_.insert(named.begin(), named.end());
   return {};
+}
+
+base::Status PractitionerGroups::on_write(sql::Connection& conn, std::int64_t, const store::StoredResource& resource,
+                                          const base::Json* parsed) {
+  return note(conn, resource,
+              parsed && resource.type == "Patient" ? general_practitioners(*parsed) : std::vector<std::string>{});
+}
+
+std::unique_ptr<store::HookData> PractitionerGroups::prepare(const std::string& type, const std::string&,
+                                                             const base::Json& stamped) const {
+  if (type != "Patient") return nullptr;
+  auto named = std::make_unique<NamedPractitioners>();
+  named->ids = general_practitioners(stamped);
+  return named;
+}
+
+base::Status PractitionerGroups::on_prepared_write(sql::Connection& conn, std::int64_t rid,
+                                                   const store::StoredResource& resource,
+                                                   const store::HookData* data) {
+  if (resource.deleted) return on_write(conn, rid, resource, nullptr);
+  if (resource.type != "Patient") return note(conn, resource, {});
+  const auto* named = dynamic_cast<const NamedPractitioners*>(data);
+  if (!named) return store::WriteHook::on_prepared_write(conn, rid, resource, data);
+  return note(conn, resource, named->ids);
 }
 
 base::Status PractitionerGroups::refresh(store::WriteTx& tx, const std::string& practitioner_id) {
@@ -127,6 +157,18 @@ base::Status PractitionerGroups::refresh(store::WriteTx& tx, const std::string& 
 }
 
 base::Status PractitionerGroups::before_commit(store::WriteTx& tx) {
+  for (const auto& patient : patients_) {
+    sql::Query q(tx.connection(),
+                 "SELECT m.target_id FROM idx_reference x JOIN idx_reference m ON m.rid = x.rid AND m.param = ? "
+                 "AND m.target_type = 'Practitioner' WHERE x.param = ? AND x.target_type = 'Patient' AND x.target_id = ?");
+    q.bind_all(managing_entity_, member_, patient);
+    while (true) {
+      FHIR_TRY(bool row, q.step());
+      if (!row) break;
+      affected_.insert(q.string_at(0));
+    }
+  }
+  patients_.clear();
   // Refreshing writes Groups, which run on_write again; they add nothing to affected_.
   const std::set<std::string> todo = std::move(affected_);
   affected_.clear();

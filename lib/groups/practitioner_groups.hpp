@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "search/indexer.hpp"
 #include "search/registry.hpp"
@@ -26,17 +27,30 @@ class PractitionerGroups final : public store::WriteHook {
 
   base::Status on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
                         const base::Json* parsed) override;
+  // Bulk loads: a Patient's general practitioners are read on a worker thread.
+  std::unique_ptr<store::HookData> prepare(const std::string& type, const std::string& id,
+                                           const base::Json& stamped) const override;
+  base::Status on_prepared_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
+                                 const store::HookData* data) override;
   base::Status before_commit(store::WriteTx& tx) override;
-  void end_transaction() override { affected_.clear(); }
+  void end_transaction() override {
+    affected_.clear();
+    patients_.clear();
+  }
 
  private:
   PractitionerGroups() = default;
   base::Status refresh(store::WriteTx& tx, const std::string& practitioner_id);
+  // Notes the practitioners whose Group a write may change; `named` are the practitioners the
+  // written Patient names as general practitioner.
+  base::Status note(sql::Connection& conn, const store::StoredResource& resource,
+                    const std::vector<std::string>& named);
 
   std::int64_t general_practitioner_ = 0;  // Patient.general-practitioner
   std::int64_t member_ = 0;                // Group.member
   std::int64_t managing_entity_ = 0;       // Group.managing-entity
   std::set<std::string> affected_;         // practitioners whose Group may change in this transaction
+  std::set<std::string> patients_;         // patients written in it: their current Groups are affected too
 };
 
 }  // namespace groups

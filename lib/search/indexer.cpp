@@ -1,6 +1,7 @@
 #include "search/indexer.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "model/resource_types.hpp"
@@ -104,61 +105,141 @@ void bind_optional(sql::Query& q, const std::string& s) {
   if (s.empty()) q.bind_null(); else q.bind(s);
 }
 
-base::Status insert_rows(sql::Connection& conn, std::int64_t rid, std::int64_t param, const Extracted& x) {
-  for (const auto& s : x.strings) {
-    sql::Query q(conn, "INSERT INTO idx_string (rid, param, norm, exact) VALUES (?, ?, ?, ?)");
-    q.bind_all(rid, param, s.norm, s.exact);
-    FHIR_CHECK(q.run());
+// Index rows go in with multi-row INSERTs (64, 8 or 1 rows per statement): a statement costs
+// SQLite far more than a row, and a bulk load writes tens of millions of rows.
+constexpr std::size_t kRowsPerInsert[] = {64, 8, 1};
+
+struct TableSql {
+  std::string text[3];  // for kRowsPerInsert[i] rows
+  TableSql(const char* head, int columns) {
+    std::string one = "(";
+    for (int c = 0; c < columns; ++c) one += c ? ",?" : "?";
+    one += ")";
+    for (int i = 0; i < 3; ++i) {
+      text[i] = head;
+      for (std::size_t r = 0; r < kRowsPerInsert[i]; ++r) text[i] += (r ? "," : " VALUES ") + one;
+    }
   }
-  for (const auto& t : x.tokens) {
-    sql::Query q(conn, "INSERT INTO idx_token (rid, param, system, code, text, of_type) VALUES (?, ?, ?, ?, ?, ?)");
-    q.bind_all(rid, param);
-    if (t.system) q.bind(*t.system); else q.bind_null();
-    bind_optional(q, t.code);
-    bind_optional(q, t.text);
-    bind_optional(q, t.of_type);
+};
+
+template <class Row, class Bind>
+base::Status insert_many(sql::Connection& conn, const TableSql& sql, const std::vector<Row>& rows, Bind bind) {
+  std::size_t i = 0;
+  while (i < rows.size()) {
+    const std::size_t left = rows.size() - i;
+    const int which = left >= kRowsPerInsert[0] ? 0 : left >= kRowsPerInsert[1] ? 1 : 2;
+    const std::size_t n = kRowsPerInsert[which];
+    sql::Query q(conn, sql.text[which]);
+    for (std::size_t k = 0; k < n; ++k) bind(q, rows[i + k]);
     FHIR_CHECK(q.run());
-  }
-  for (const auto& r : x.references) {
-    sql::Query q(conn, "INSERT INTO idx_reference (rid, param, target_type, target_id, url) VALUES (?, ?, ?, ?, ?)");
-    q.bind_all(rid, param);
-    bind_optional(q, r.type);
-    bind_optional(q, r.id);
-    bind_optional(q, r.url);
-    FHIR_CHECK(q.run());
-  }
-  for (const auto& d : x.dates) {
-    sql::Query q(conn, "INSERT INTO idx_date (rid, param, low, high) VALUES (?, ?, ?, ?)");
-    q.bind_all(rid, param, d.low, d.high);
-    FHIR_CHECK(q.run());
-  }
-  for (double n : x.numbers) {
-    sql::Query q(conn, "INSERT INTO idx_number (rid, param, value) VALUES (?, ?, ?)");
-    q.bind_all(rid, param).bind_real(n);
-    FHIR_CHECK(q.run());
-  }
-  for (const auto& qv : x.quantities) {
-    sql::Query q(conn, "INSERT INTO idx_quantity (rid, param, value, system, code, unit) VALUES (?, ?, ?, ?, ?, ?)");
-    q.bind_all(rid, param).bind_real(qv.value);
-    bind_optional(q, qv.system);
-    bind_optional(q, qv.code);
-    bind_optional(q, qv.unit);
-    FHIR_CHECK(q.run());
-  }
-  for (const auto& u : x.uris) {
-    sql::Query q(conn, "INSERT INTO idx_uri (rid, param, value) VALUES (?, ?, ?)");
-    q.bind_all(rid, param, u);
-    FHIR_CHECK(q.run());
+    i += n;
   }
   return {};
 }
 
+template <class V>
+struct Row {
+  std::int64_t rid;
+  std::int64_t param;
+  const V* value;
+};
+
 }  // namespace
 
-base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::string& type, const std::string& id,
-                            const base::Json& resource) {
-  std::vector<std::string> patients;
-  if (type == "Patient") patients.push_back(id);
+struct Indexer::Rows final : store::HookData {
+  std::vector<std::pair<std::int64_t, Extracted>> params;  // (search_param id, values), non-empty only
+  std::vector<std::string> patients;                       // compartment, sorted, unique
+  std::size_t count() const {
+    std::size_t n = patients.size();
+    for (const auto& [param, x] : params) {
+      n += x.strings.size() + x.tokens.size() + x.references.size() + x.dates.size() + x.numbers.size() +
+           x.quantities.size() + x.uris.size();
+    }
+    return n;
+  }
+};
+
+base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<std::int64_t, const Rows*>>& items) {
+  static const TableSql kString("INSERT INTO idx_string (rid, param, norm, exact)", 4);
+  static const TableSql kToken("INSERT INTO idx_token (rid, param, system, code, text, of_type)", 6);
+  static const TableSql kReference("INSERT INTO idx_reference (rid, param, target_type, target_id, url)", 5);
+  static const TableSql kDate("INSERT INTO idx_date (rid, param, low, high)", 4);
+  static const TableSql kNumber("INSERT INTO idx_number (rid, param, value)", 3);
+  static const TableSql kQuantity("INSERT INTO idx_quantity (rid, param, value, system, code, unit)", 6);
+  static const TableSql kUri("INSERT INTO idx_uri (rid, param, value)", 3);
+  static const TableSql kCompartment("INSERT INTO compartment (rid, patient_id)", 2);
+
+  std::vector<Row<StringValue>> strings;
+  std::vector<Row<TokenValue>> tokens;
+  std::vector<Row<ReferenceValue>> references;
+  std::vector<Row<DateValue>> dates;
+  std::vector<Row<double>> numbers;
+  std::vector<Row<QuantityValue>> quantities;
+  std::vector<Row<std::string>> uris;
+  std::vector<Row<std::string>> patients;
+  for (const auto& [rid, rows] : items) {
+    for (const auto& [param, x] : rows->params) {
+      for (const auto& v : x.strings) strings.push_back({rid, param, &v});
+      for (const auto& v : x.tokens) tokens.push_back({rid, param, &v});
+      for (const auto& v : x.references) references.push_back({rid, param, &v});
+      for (const auto& v : x.dates) dates.push_back({rid, param, &v});
+      for (const auto& v : x.numbers) numbers.push_back({rid, param, &v});
+      for (const auto& v : x.quantities) quantities.push_back({rid, param, &v});
+      for (const auto& v : x.uris) uris.push_back({rid, param, &v});
+    }
+    for (const auto& p : rows->patients) patients.push_back({rid, 0, &p});
+  }
+  // In the order of each table's (rid, param, ...) index, so that SQLite appends to it instead of
+  // searching it from the root for every row.
+  auto by_rid = [](const auto& a, const auto& b) { return std::tie(a.rid, a.param) < std::tie(b.rid, b.param); };
+  std::stable_sort(strings.begin(), strings.end(), by_rid);
+  std::stable_sort(tokens.begin(), tokens.end(), [](const Row<TokenValue>& a, const Row<TokenValue>& b) {
+    return std::tie(a.rid, a.param, a.value->code) < std::tie(b.rid, b.param, b.value->code);
+  });
+  std::stable_sort(references.begin(), references.end(), by_rid);
+  std::stable_sort(dates.begin(), dates.end(), by_rid);
+  std::stable_sort(numbers.begin(), numbers.end(), by_rid);
+  std::stable_sort(quantities.begin(), quantities.end(), by_rid);
+  std::stable_sort(uris.begin(), uris.end(), by_rid);
+  FHIR_CHECK(insert_many(conn, kString, strings, [](sql::Query& q, const Row<StringValue>& r) {
+    q.bind_all(r.rid, r.param, r.value->norm, r.value->exact);
+  }));
+  FHIR_CHECK(insert_many(conn, kToken, tokens, [](sql::Query& q, const Row<TokenValue>& r) {
+    q.bind_all(r.rid, r.param);
+    if (r.value->system) q.bind(*r.value->system); else q.bind_null();
+    bind_optional(q, r.value->code);
+    bind_optional(q, r.value->text);
+    bind_optional(q, r.value->of_type);
+  }));
+  FHIR_CHECK(insert_many(conn, kReference, references, [](sql::Query& q, const Row<ReferenceValue>& r) {
+    q.bind_all(r.rid, r.param);
+    bind_optional(q, r.value->type);
+    bind_optional(q, r.value->id);
+    bind_optional(q, r.value->url);
+  }));
+  FHIR_CHECK(insert_many(conn, kDate, dates, [](sql::Query& q, const Row<DateValue>& r) {
+    q.bind_all(r.rid, r.param, r.value->low, r.value->high);
+  }));
+  FHIR_CHECK(insert_many(conn, kNumber, numbers, [](sql::Query& q, const Row<double>& r) {
+    q.bind_all(r.rid, r.param).bind_real(*r.value);
+  }));
+  FHIR_CHECK(insert_many(conn, kQuantity, quantities, [](sql::Query& q, const Row<QuantityValue>& r) {
+    q.bind_all(r.rid, r.param).bind_real(r.value->value);
+    bind_optional(q, r.value->system);
+    bind_optional(q, r.value->code);
+    bind_optional(q, r.value->unit);
+  }));
+  FHIR_CHECK(insert_many(conn, kUri, uris, [](sql::Query& q, const Row<std::string>& r) {
+    q.bind_all(r.rid, r.param, *r.value);
+  }));
+  FHIR_CHECK(insert_many(conn, kCompartment, patients, [](sql::Query& q, const Row<std::string>& r) {
+    q.bind_all(r.rid, *r.value);
+  }));
+  return {};
+}
+
+void Indexer::compute(const std::string& type, const std::string& id, const base::Json& resource, Rows& out) const {
+  if (type == "Patient") out.patients.push_back(id);
   for (const auto& e : entries_for(type)) {
     Extracted x;
     for (const auto& node : model::fhirpath::evaluate(*e.expr, resource)) extract(e.param->type, node, x);
@@ -175,19 +256,24 @@ base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::
       for (const auto& r : x.references) {
         // Only relative references place a resource in a compartment: an absolute URL may name
         // another server's Patient with the same id.
-        if (r.type == "Patient" && !r.id.empty() && r.url.empty()) patients.push_back(r.id);
+        if (r.type == "Patient" && !r.id.empty() && r.url.empty()) out.patients.push_back(r.id);
       }
     }
-    FHIR_CHECK(insert_rows(conn, rid, e.id, x));
+    if (x.strings.empty() && x.tokens.empty() && x.references.empty() && x.dates.empty() && x.numbers.empty() &&
+        x.quantities.empty() && x.uris.empty()) {
+      continue;
+    }
+    out.params.emplace_back(e.id, std::move(x));
   }
-  std::sort(patients.begin(), patients.end());
-  patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
-  for (const auto& p : patients) {
-    sql::Query q(conn, "INSERT INTO compartment (rid, patient_id) VALUES (?, ?)");
-    q.bind_all(rid, p);
-    FHIR_CHECK(q.run());
-  }
-  return {};
+  std::sort(out.patients.begin(), out.patients.end());
+  out.patients.erase(std::unique(out.patients.begin(), out.patients.end()), out.patients.end());
+}
+
+base::Status Indexer::index(sql::Connection& conn, std::int64_t rid, const std::string& type, const std::string& id,
+                            const base::Json& resource) {
+  Rows rows;
+  compute(type, id, resource, rows);
+  return insert(conn, {{rid, &rows}});
 }
 
 std::vector<std::string> Indexer::compartment_of(const std::string& type, const std::string& id,
@@ -209,12 +295,49 @@ std::vector<std::string> Indexer::compartment_of(const std::string& type, const 
 
 base::Status Indexer::on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
                                const base::Json* parsed) {
+  FHIR_CHECK(flush_pending(conn));
   // A first version has no rows to replace (a resurrected resource has version > 1).
   if (resource.version != 1) FHIR_CHECK(clear(conn, rid));
   if (resource.deleted) return {};
   if (parsed) return index(conn, rid, resource.type, resource.id, *parsed);
   FHIR_TRY(auto json, base::parse_json(resource.json));
   return index(conn, rid, resource.type, resource.id, json);
+}
+
+std::unique_ptr<store::HookData> Indexer::prepare(const std::string& type, const std::string& id,
+                                                  const base::Json& stamped) const {
+  auto rows = std::make_unique<Rows>();
+  compute(type, id, stamped, *rows);
+  return rows;
+}
+
+base::Status Indexer::on_prepared_write(sql::Connection& conn, std::int64_t rid,
+                                        const store::StoredResource& resource, const store::HookData* data) {
+  const auto* rows = dynamic_cast<const Rows*>(data);
+  if (!rows || resource.deleted) return store::WriteHook::on_prepared_write(conn, rid, resource, data);
+  if (resource.version != 1) {
+    FHIR_CHECK(flush_pending(conn));  // this resource's earlier rows may still be waiting
+    FHIR_CHECK(clear(conn, rid));
+  }
+  pending_.emplace_back(rid, rows);
+  pending_rows_ += rows->count();
+  if (pending_rows_ >= kPendingRows) return flush_pending(conn);
+  return {};
+}
+
+base::Status Indexer::flush_pending(sql::Connection& conn) {
+  if (pending_.empty()) return {};
+  auto s = insert(conn, pending_);
+  pending_.clear();
+  pending_rows_ = 0;
+  return s;
+}
+
+base::Status Indexer::before_commit(store::WriteTx& tx) { return flush_pending(tx.connection()); }
+
+void Indexer::end_transaction() {
+  pending_.clear();
+  pending_rows_ = 0;
 }
 
 base::Result<std::int64_t> Indexer::reindex_all(sql::Database& db, int batch) {
@@ -236,7 +359,7 @@ base::Result<std::int64_t> Indexer::reindex_all(sql::Database& db, int batch) {
     }
     if (rows.empty()) break;
     for (const auto& [rid, type, id, text] : rows) {
-      FHIR_CHECK(clear(*conn, rid));
+      FHIR_CHECK(clear(*conn, rid));  // reindex runs outside store transactions: nothing is pending
       FHIR_TRY(auto json, base::parse_json(text));
       FHIR_CHECK(index(*conn, rid, type, id, json));
       after = rid;

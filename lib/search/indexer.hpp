@@ -35,6 +35,19 @@ class Indexer final : public store::WriteHook {
 
   base::Status on_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
                         const base::Json* parsed) override;
+  // Bulk loads: prepare() evaluates every parameter of the type on a worker thread (the index
+  // rows, without the rid). on_prepared_write keeps a pointer to them and inserts the rows of many
+  // resources at once, with multi-row INSERTs, when enough are waiting and at the latest in
+  // before_commit (so the prepared data must live until the transaction ends, as
+  // WriteTx::put_prepared requires). Same rows as on_write. Until then the index of those
+  // resources is incomplete: hooks that read it inside the transaction do so in before_commit,
+  // after this one (the Groups hook does).
+  std::unique_ptr<store::HookData> prepare(const std::string& type, const std::string& id,
+                                           const base::Json& stamped) const override;
+  base::Status on_prepared_write(sql::Connection& conn, std::int64_t rid, const store::StoredResource& resource,
+                                 const store::HookData* data) override;
+  base::Status before_commit(store::WriteTx& tx) override;
+  void end_transaction() override;
 
   // Rebuilds the index of every current resource (fhirctl db reindex), in batches of `batch`
   // resources per transaction. Returns the number of resources indexed.
@@ -55,7 +68,13 @@ class Indexer final : public store::WriteHook {
     std::int64_t id;
     bool compartment;  // one of the type's patient-compartment parameters
   };
+  // The index rows of one resource, before they are given its rid.
+  struct Rows;
   const std::vector<Entry>& entries_for(const std::string& type) const;
+  void compute(const std::string& type, const std::string& id, const base::Json& resource, Rows& out) const;
+  // Inserts the rows of (rid, rows) pairs.
+  static base::Status insert(sql::Connection& conn, const std::vector<std::pair<std::int64_t, const Rows*>>& items);
+  base::Status flush_pending(sql::Connection& conn);
   base::Status index(sql::Connection& conn, std::int64_t rid, const std::string& type, const std::string& id,
                      const base::Json& resource);
 
@@ -63,6 +82,10 @@ class Indexer final : public store::WriteHook {
   std::shared_ptr<const ParamIds> ids_;
   std::map<std::string, std::vector<Entry>, std::less<>> by_type_;
   std::vector<std::string> skipped_;
+  // Prepared rows not inserted yet, in this transaction (writes are serialised: no lock).
+  static constexpr std::size_t kPendingRows = 4096;
+  std::vector<std::pair<std::int64_t, const Rows*>> pending_;
+  std::size_t pending_rows_ = 0;
 };
 
 }  // namespace search

@@ -227,6 +227,10 @@ class SqliteDatabase final : public Database {
 
 base::Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& path,
                                                      SqliteOptions options) {
+  // Memory statistics (sqlite3_memory_used, never read here) cost a global mutex on every SQLite
+  // allocation; off before SQLite initialises. (Fails harmlessly if it already has.)
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto db = std::make_unique<SqliteDatabase>(path, options);
   if (auto s = db->init(); !s.ok()) return std::move(s).error();
   return std::unique_ptr<Database>(std::move(db));

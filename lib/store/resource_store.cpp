@@ -4,6 +4,7 @@
 
 #include "base/fhir_time.hpp"
 #include "base/uuid.hpp"
+#include "store/stamped_json.hpp"
 
 namespace store {
 namespace {
@@ -93,6 +94,7 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
     FHIR_TRY(bool row, q.step());
     if (!row) return base::internal_error("insert returned no rid");
     rid = q.int_at(0);
+    next_rid_ = 0;  // put_prepared reads the largest rid again
   }
   {
     sql::Query q(conn_,
@@ -104,6 +106,99 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
   }
   for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource, is_delete ? nullptr : &stamped));
   return out;
+}
+
+base::Status WriteHook::on_prepared_write(sql::Connection& conn, std::int64_t rid, const StoredResource& resource,
+                                          const HookData*) {
+  if (resource.deleted) return on_write(conn, rid, resource, nullptr);
+  FHIR_TRY(auto parsed, base::parse_json(resource.json));
+  return on_write(conn, rid, resource, &parsed);
+}
+
+PreparedResource ResourceStore::prepare(const std::string& type, std::string id, base::Json& resource,
+                                        std::int64_t now_us) const {
+  PreparedResource p;
+  p.method = id.empty() ? "POST" : "PUT";
+  if (id.empty()) id = base::new_uuid();
+  // Stamp in place, as put_version does on its copy: the hooks see what an ordinary write shows them.
+  resource["id"] = id;
+  base::Json& meta = resource["meta"];
+  if (!meta.is_object()) meta = base::Json::object();
+  meta["versionId"] = "1";
+  meta["lastUpdated"] = base::format_instant(now_us);
+  p.json = serialize_stamped(type, id, resource, &p.version_at);
+  p.type = type;
+  p.id = std::move(id);
+  p.last_updated_us = now_us;
+  p.hook_data.reserve(hooks_.size());
+  for (const WriteHook* hook : hooks_) p.hook_data.push_back(hook->prepare(p.type, p.id, resource));
+  return p;
+}
+
+base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
+  // A new resource is the common case: insert, and look up the current version only when the
+  // (type, id) is taken.
+  // The rid is chosen here (max + 1, as SQLite would) instead of read back with RETURNING, which
+  // costs SQLite a temporary table per statement.
+  if (next_rid_ == 0) {
+    sql::Query q(conn_, "SELECT COALESCE(MAX(rid), 0) + 1 FROM resources");
+    FHIR_TRY(bool row, q.step());
+    if (!row) return base::internal_error("cannot read the largest rid");
+    next_rid_ = q.int_at(0);
+  }
+  std::int64_t rid = 0;
+  std::int64_t version = 1;
+  bool created = true;
+  {
+    sql::Query q(conn_,
+                 "INSERT INTO resources (rid, type, id, version, last_updated, deleted, json) "
+                 "VALUES (?, ?, ?, 1, ?, 0, ?) ON CONFLICT (type, id) DO NOTHING");
+    q.bind_all(next_rid_, p.type, p.id, p.last_updated_us, p.json);
+    FHIR_CHECK(q.run());
+    if (conn_.changes() == 1) rid = next_rid_++;
+  }
+  std::string patched;  // the bytes with the real versionId, when that is not 1
+  if (rid == 0) {
+    FHIR_TRY(auto current, find_current(conn_, p.type, p.id));
+    if (!current) return base::internal_error("insert conflicted but no current version was found");
+    rid = current->rid;
+    version = current->version + 1;
+    created = current->deleted;
+    patched = p.json.substr(0, p.version_at) + std::to_string(version) + p.json.substr(p.version_at + 1);
+    sql::Query q(conn_,
+                 "UPDATE resources SET version = ?, last_updated = ?, deleted = 0, json = ? WHERE rid = ?");
+    q.bind_all(version, p.last_updated_us, patched, rid);
+    FHIR_CHECK(q.run());
+  }
+  StoredResource stored;
+  stored.type = std::move(p.type);
+  stored.id = std::move(p.id);
+  stored.version = version;
+  stored.last_updated_us = p.last_updated_us;
+  stored.json = version == 1 ? std::move(p.json) : std::move(patched);
+  // Give the strings back to `p` whatever happens below.
+  struct Restore {
+    PreparedResource& p;
+    StoredResource& s;
+    bool first;
+    ~Restore() {
+      p.type = std::move(s.type);
+      p.id = std::move(s.id);
+      if (first) p.json = std::move(s.json);
+    }
+  } restore{p, stored, version == 1};
+  {
+    sql::Query q(conn_,
+                 "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind_all(rid, stored.type, stored.id, version, stored.last_updated_us, p.method, stored.json);
+    FHIR_CHECK(q.run());
+  }
+  for (std::size_t i = 0; i < hooks_.size(); ++i) {
+    const HookData* data = i < p.hook_data.size() ? p.hook_data[i].get() : nullptr;
+    FHIR_CHECK(hooks_[i]->on_prepared_write(conn_, rid, stored, data));
+  }
+  return created;
 }
 
 base::Result<WriteResult> WriteTx::create(std::string_view type, base::Json resource,

@@ -4,6 +4,7 @@
 // meta.lastUpdated and store the compact serialisation.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,9 +56,28 @@ struct HistoryPage {
 // maintenance, ...). An error aborts the whole transaction.
 class WriteTx;
 
+// What a hook computed from a resource before its write (WriteHook::prepare), handed back to
+// WriteHook::on_prepared_write. Each hook defines its own subclass.
+class HookData {
+ public:
+  virtual ~HookData() = default;
+};
+
 class WriteHook {
  public:
   virtual ~WriteHook() = default;
+  // Bulk loads (store::Importer) split a write in two. prepare() runs on a worker thread, before
+  // the write, on the stamped resource (id and meta set as for version 1): the work that needs
+  // only the resource (e.g. evaluating search expressions). It must be thread-safe and must not
+  // touch the database. on_prepared_write() then runs inside the transaction instead of on_write,
+  // with what prepare() returned; together they must have exactly the effect of on_write.
+  // The defaults: prepare nothing; on_prepared_write parses resource.json and calls on_write.
+  virtual std::unique_ptr<HookData> prepare(const std::string& /*type*/, const std::string& /*id*/,
+                                            const base::Json& /*stamped*/) const {
+    return nullptr;
+  }
+  virtual base::Status on_prepared_write(sql::Connection& conn, std::int64_t rid, const StoredResource& resource,
+                                         const HookData* data);
   // Runs once per transaction after the caller's writes and before COMMIT; may write more
   // resources through `tx` (e.g. derived Groups), which run the hooks' on_write again.
   virtual base::Status before_commit(WriteTx& /*tx*/) { return {}; }
@@ -68,6 +88,18 @@ class WriteHook {
   // resource.json again.
   virtual base::Status on_write(sql::Connection& conn, std::int64_t rid, const StoredResource& resource,
                                 const base::Json* parsed) = 0;
+};
+
+// A resource made ready for writing off the writer thread (ResourceStore::prepare): stamped and
+// serialised as version 1, with each hook's prepared data. WriteTx::put_prepared writes it.
+struct PreparedResource {
+  std::string type;
+  std::string id;
+  std::string json;                 // the stored bytes if this becomes version 1
+  std::size_t version_at = 0;       // offset of the versionId digits ("1") in json
+  std::int64_t last_updated_us = 0;
+  const char* method = "PUT";       // PUT (the input had an id) or POST (a new id was given)
+  std::vector<std::unique_ptr<HookData>> hook_data;  // one per store hook, in order
 };
 
 // Writes inside one SQL transaction (see ResourceStore::write). Errors:
@@ -87,6 +119,12 @@ class WriteTx {
   // Deletes (a new version marked deleted). Deleting a missing or deleted resource changes nothing.
   base::Result<WriteResult> remove(std::string_view type, std::string_view id,
                                    std::optional<std::int64_t> if_match = std::nullopt);
+  // Writes a prepared resource: as update(type, id, resource) with the prepared bytes (the
+  // versionId is rewritten when the resource already exists), running the hooks'
+  // on_prepared_write. Returns whether it was created. `p` is left as it was, so a failed
+  // transaction can be retried with it, and must stay alive until the transaction has ended:
+  // hooks may keep pointers to its hook data until before_commit.
+  base::Result<bool> put_prepared(PreparedResource& p);
   // Reads the current version as this transaction sees it.
   base::Result<StoredResource> read(std::string_view type, std::string_view id);
   // The transaction's connection, for hooks that query inside it.
@@ -98,6 +136,7 @@ class WriteTx {
   sql::Connection& conn_;
   const std::vector<WriteHook*>& hooks_;
   std::int64_t now_us_;
+  std::int64_t next_rid_ = 0;  // put_prepared's next rid; 0: read it from the table
 };
 
 class ResourceStore {
@@ -121,6 +160,15 @@ class ResourceStore {
                                    std::optional<std::int64_t> if_match = std::nullopt);
   base::Result<WriteResult> remove(std::string_view type, std::string_view id,
                                    std::optional<std::int64_t> if_match = std::nullopt);
+
+  // Stamps `resource` for writing as version 1 at `now_us` (id set, meta.versionId and
+  // meta.lastUpdated set, members ordered resourceType, id, meta, the rest as given), serialises
+  // it exactly as a write through WriteTx would, and runs every hook's prepare(). `id` empty:
+  // a new UUID (a create). Thread-safe; touches no database. `resource` must be a JSON object
+  // whose resourceType is `type` (callers validate first); it is modified in place.
+  PreparedResource prepare(const std::string& type, std::string id, base::Json& resource,
+                           std::int64_t now_us) const;
+  const std::vector<WriteHook*>& hooks() const { return hooks_; }
 
   // Runs `fn` in one transaction: all of its writes commit together or none do (fn's error, or a
   // database error, rolls back). Durable when this returns ok.

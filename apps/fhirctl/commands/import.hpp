@@ -1,6 +1,7 @@
 #pragma once
 // fhirctl import FILE|DIR|-...: NDJSON files, Bundles or single resources, straight into the
-// database in large batched transactions.
+// database (store::Importer: parallel preparation, large batched transactions) or, with --server,
+// to a FHIR server as transaction Bundles (commands/import_server.hpp).
 #include <CLI/CLI.hpp>
 
 #include "commands/common.hpp"

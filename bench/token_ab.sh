@@ -3,6 +3,8 @@
 # `--demo` data dir, one checking tokens and one with --no-auth, both sent the same access token
 # (a backend-services client's, from `fhirctl token get`), so the only difference is validation.
 # ROUNDS rounds of: wrk -t2 -c64 (req/s) and wrk -t1 -c1 (p50, avg) against each, alternating.
+# A third side, "no-header", reads from the --no-auth instance without any Authorization header
+# (validation plus the cost of receiving the header, i.e. "with and without a token").
 # A benchmark, not a test. Environment: ROUNDS [4], DUR [5] seconds, FHIR_SERVE, FHIRCTL binaries.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,11 +39,13 @@ L=$here/wrk/random-read.lua
 echo "uptime: $(uptime)"
 printf '%-6s %-10s %10s %10s %10s %7s\n' round side "c64 req/s" "c1 p50" "c1 avg" non2xx
 for r in $(seq "$ROUNDS"); do
-  for side in unchecked checked; do
+  for side in no-header unchecked checked; do
     port=$UNCHECKED
     [[ $side == checked ]] && port=$CHECKED
-    a=$(wrk -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $T" --latency -s "$L" "http://127.0.0.1:$port" -- "$tmp/ids.txt" 2>&1)
-    b=$(wrk -t1 -c1 -d"${DUR}s" -H "Authorization: Bearer $T" --latency -s "$L" "http://127.0.0.1:$port" -- "$tmp/ids.txt" 2>&1)
+    hdr=(-H "Authorization: Bearer $T")
+    [[ $side == no-header ]] && hdr=()
+    a=$(wrk -t2 -c64 -d"${DUR}s" "${hdr[@]}" --latency -s "$L" "http://127.0.0.1:$port" -- "$tmp/ids.txt" 2>&1)
+    b=$(wrk -t1 -c1 -d"${DUR}s" "${hdr[@]}" --latency -s "$L" "http://127.0.0.1:$port" -- "$tmp/ids.txt" 2>&1)
     printf '%-6s %-10s %10s %10s %10s %7s\n' "$r" "$side" "$(awk '/Requests\/sec/ {print $2}' <<<"$a")" \
       "$(awk '$1 == "50%" {print $2}' <<<"$b")" "$(awk '$1 == "Latency" {print $2; exit}' <<<"$b")" \
       "$(($(grep -c Non-2xx <<<"$a") + $(grep -c Non-2xx <<<"$b")))"

@@ -1,24 +1,70 @@
 #include "base/crypto.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 namespace base {
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
+namespace {
+
+// SHA-256 fetched once: OpenSSL 3 looks an implicit EVP_sha256() up in its provider store on
+// every use (locks and a hash lookup), which cost more than hashing a paging cursor.
+const EVP_MD* sha256_md() {
+  static EVP_MD* md = [] {
+    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return m;
+  }();
+  return md;
+}
+
+constexpr std::size_t kSha256Block = 64;
+
+// One SHA-256 over the concatenation of `parts`; false when OpenSSL fails.
+bool sha256_of(std::initializer_list<std::string_view> parts, unsigned char* out) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (!ctx) return false;
+  const EVP_MD* md = sha256_md();
+  bool ok = md && EVP_DigestInit_ex(ctx, md, nullptr) == 1;
+  for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  ok = ok && EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == 32;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+}  // namespace
+
+// HMAC-SHA256 as RFC 2104 defines it, over the pre-fetched digest (tests: RFC 4231 vectors).
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char key_block[kSha256Block] = {0};
+  if (key.size() > kSha256Block) {
+    if (!sha256_of({key}, key_block)) return {};
+  } else {
+    std::copy(key.begin(), key.end(), key_block);
+  }
+  unsigned char ipad[kSha256Block], opad[kSha256Block];
+  for (std::size_t i = 0; i < kSha256Block; ++i) {
+    ipad[i] = static_cast<unsigned char>(key_block[i] ^ 0x36);
+    opad[i] = static_cast<unsigned char>(key_block[i] ^ 0x5c);
+  }
+  unsigned char inner[32], outer[32];
+  auto view = [](const unsigned char* p, std::size_t n) { return std::string_view(reinterpret_cast<const char*>(p), n); };
+  if (!sha256_of({view(ipad, sizeof ipad), data}, inner)) return {};
+  if (!sha256_of({view(opad, sizeof opad), view(inner, sizeof inner)}, outer)) return {};
+  OPENSSL_cleanse(key_block, sizeof key_block);
+  OPENSSL_cleanse(ipad, sizeof ipad);
+  OPENSSL_cleanse(opad, sizeof opad);
+  return std::string(reinterpret_cast<const char*>(outer), sizeof outer);
 }
 
 std::string sha256(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  unsigned char out[32];
+  if (!sha256_of({data}, out)) return {};
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
 }
 
 std::string to_hex(std::string_view bytes) {

@@ -55,10 +55,10 @@ bool is_element(const std::string& key, const std::string& name) {
 }
 
 // _elements and _summary=true|data|text views: parse, trim, mark SUBSETTED.
-std::string view(const std::string& json, const search::SearchRequest& request) {
+std::string view(std::string json, const search::SearchRequest& request) {
   if (request.elements.empty() && request.summary != search::SummaryMode::data &&
       request.summary != search::SummaryMode::text && request.summary != search::SummaryMode::summary) {
-    return json;
+    return json;  // moved, not copied
   }
   auto parsed = base::parse_json(json);
   if (!parsed || !parsed->is_object()) return json;
@@ -118,7 +118,7 @@ std::string view(const std::string& json, const search::SearchRequest& request) 
 }  // namespace
 
 std::string search_bundle(const Context& ctx, const std::string& path, const search::SearchRequest& request,
-                          const search::SearchPage& page) {
+                          search::SearchPage&& page) {
   model::BundleWriter bundle("searchset");
   if (page.total) bundle.set_total(*page.total);
   bundle.add_link("self", link(ctx, path, request, request.cursor.empty() ? std::nullopt
@@ -126,17 +126,17 @@ std::string search_bundle(const Context& ctx, const std::string& path, const sea
   bundle.add_link("first", link(ctx, path, request, std::nullopt));
   if (page.prev_cursor) bundle.add_link("previous", link(ctx, path, request, page.prev_cursor));
   if (page.next_cursor) bundle.add_link("next", link(ctx, path, request, page.next_cursor));
-  for (const auto& m : page.matches) {
+  for (auto& m : page.matches) {
     model::BundleEntry e;
     e.full_url = ctx.base_url + "/" + m.type + "/" + m.id;
-    e.resource_json = view(m.json, request);
+    e.resource_json = view(std::move(m.json), request);
     e.search_mode = "match";
     bundle.add_entry(e);
   }
-  for (const auto& inc : page.included) {
+  for (auto& inc : page.included) {
     model::BundleEntry e;
     e.full_url = ctx.base_url + "/" + inc.type + "/" + inc.id;
-    e.resource_json = inc.json;
+    e.resource_json = std::move(inc.json);
     e.search_mode = "include";
     bundle.add_entry(e);
   }

@@ -11,7 +11,8 @@
 namespace rest {
 
 // `path` is the search's path under the base: "/Patient", or "" for system-level search.
+// Consumes `page`: the resources' JSON texts move into the Bundle instead of being copied.
 std::string search_bundle(const Context& ctx, const std::string& path, const search::SearchRequest& request,
-                          const search::SearchPage& page);
+                          search::SearchPage&& page);
 
 }  // namespace rest

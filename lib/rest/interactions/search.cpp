@@ -41,7 +41,7 @@ base::Result<Response> run_search(Context& ctx, const std::string& type, const s
   FHIR_TRY(auto page, ctx.services.search->search(request));
   Response res;
   res.content_type = std::string(kFhirJson);
-  res.body = search_bundle(ctx, path, request, page);
+  res.body = search_bundle(ctx, path, request, std::move(page));
   return res;
 }
 

@@ -77,25 +77,8 @@ if ((${#missing[@]})); then
   die "missing ${missing[*]}; install with: scripts/deps.sh --bench"
 fi
 
-# find_binary VAR NAME: as in bench/read.sh.
-find_binary() {
-  local var=$1 name=$2 c
-  if [[ -n ${!var:-} ]]; then
-    [[ -x ${!var} ]] || die "$var=${!var} is not an executable file"
-    echo "${!var}"
-    return
-  fi
-  for c in "$root/build/release/apps/$name/$name" "$root/build/bench/apps/$name/$name"; do
-    if [[ -x $c ]]; then
-      echo "$c"
-      return
-    fi
-  done
-  note "no $name binary found; building a Release one into build/bench"
-  cmake -S "$root" -B "$root/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFHIR_BUILD_TESTS=OFF >&2
-  cmake --build "$root/build/bench" --target "$name" >&2
-  echo "$root/build/bench/apps/$name/$name"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$here/lib/common.sh"
 BIN=$(find_binary FHIR_SERVE fhir-serve)
 FHIRCTL=$(find_binary FHIRCTL fhirctl)
 
@@ -147,28 +130,6 @@ data=$tmp/data
 strip_env=()
 while IFS= read -r v; do strip_env+=(-u "$v"); done < <(compgen -e | grep '^FHIR_SERVE_' || true)
 
-# start_fhir NAME ARGS...: starts fhir-serve (plain HTTP) on 127.0.0.1:0, waits for /healthz = 200.
-# Sets FHIR_PORT and FHIR_PID.
-start_fhir() {
-  local name=$1
-  shift
-  local log=$tmp/fhir-serve-$name.log port='' i
-  : >"$log"
-  env "${strip_env[@]}" "$BIN" --data-dir "$data" --listen 127.0.0.1:0 --insecure-http "$@" >"$log" 2>&1 &
-  FHIR_PID=$!
-  pids+=("$FHIR_PID")
-  for ((i = 0; i < 400; i++)); do
-    kill -0 "$FHIR_PID" 2>/dev/null || die "fhir-serve ($name) exited during start-up: $(tail -n 5 "$log")"
-    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n 1 || true)
-    if [[ -n $port ]] &&
-      [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz" || true) == 200 ]]; then
-      FHIR_PORT=$port
-      return 0
-    fi
-    sleep 0.05
-  done
-  die "fhir-serve ($name) did not answer GET /healthz with 200 within 20 s: $(tail -n 5 "$log")"
-}
 
 # now_us: wall clock in microseconds, without a fork.
 now_us() {
@@ -177,7 +138,7 @@ now_us() {
 }
 
 # --- 1. data, then the token-checking server ---------------------------------------------------
-start_fhir load --no-auth
+start_fhir load --insecure-http --no-auth
 LOAD_PID=$FHIR_PID
 note "loading $N Patients"
 RANDOM=42
@@ -195,7 +156,7 @@ for ((i = 1; i <= N; i++)); do printf 'bench-pt-%06d\n' "$i"; done >"$tmp/ids.tx
 stop "$LOAD_PID"
 pids=()
 
-start_fhir auth
+start_fhir auth --insecure-http
 SERVER_PID=$FHIR_PID
 BASE=http://127.0.0.1:$FHIR_PORT
 SAMPLE=$BASE/r4/Patient/bench-pt-000001
@@ -222,12 +183,6 @@ while awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }' && ((waited
 done
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 UPTIME_BEFORE=$(uptime)
-# How busy the machine is in the second before the load starts (percent of one core).
-busy_ticks() {
-  local user nice system irq softirq steal
-  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
-  echo $((user + nice + system + irq + softirq + steal))
-}
 b0=$(busy_ticks)
 sleep 1
 PRE_BUSY=$(( ($(busy_ticks) - b0) * 100 / $(getconf CLK_TCK) ))

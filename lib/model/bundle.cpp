@@ -1,5 +1,8 @@
 #include "model/bundle.hpp"
 
+#include <array>
+#include <stdexcept>
+
 #include "base/fhir_time.hpp"
 #include "base/uuid.hpp"
 
@@ -7,16 +10,21 @@ namespace model {
 
 namespace {
 
-// True for the bytes JSON strings must escape.
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// True for the bytes JSON strings must escape: control characters, '"' and '\\'.
+constexpr auto kEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = true;
+  t['\\'] = true;
+  return t;
+}();
 
-// Appends `s` as a JSON string literal: runs without escapes are appended whole.
-void append_quoted(std::string& out, std::string_view s) {
-  out.push_back('"');
+// Appends `s` escaped for the inside of a JSON string literal: runs without escapes are appended whole.
+void append_escaped(std::string& out, std::string_view s) {
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (!needs_escape(c)) continue;
+    if (!kEscape[c]) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -36,6 +44,12 @@ void append_quoted(std::string& out, std::string_view s) {
     }
   }
   out.append(s.data() + run, s.size() - run);
+}
+
+// Appends `s` as a JSON string literal.
+void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  append_escaped(out, s);
   out.push_back('"');
 }
 
@@ -50,7 +64,13 @@ std::string json_quote(std::string_view s) {
 
 BundleWriter::BundleWriter(std::string_view type) : type_(type) {}
 
+void BundleWriter::set_total(std::int64_t total) {
+  if (entries_started_) throw std::logic_error("BundleWriter: set_total after the first entry");
+  total_ = total;
+}
+
 void BundleWriter::add_link(std::string_view relation, std::string_view url) {
+  if (entries_started_) throw std::logic_error("BundleWriter: add_link after the first entry");
   links_.emplace_back(std::string(relation), std::string(url));
 }
 
@@ -84,29 +104,66 @@ class ObjectWriter {
   bool first_ = true;
 };
 
+// The Bundle's members before "entry", without the closing brace.
+void write_header(std::string& out, std::string_view type, const std::optional<std::int64_t>& total,
+                  const std::vector<std::pair<std::string, std::string>>& links) {
+  out += "{\"resourceType\":\"Bundle\",\"id\":";
+  append_quoted(out, base::new_uuid());
+  out += ",\"meta\":{\"lastUpdated\":";
+  append_quoted(out, base::format_instant(base::now_us()));
+  out += "},\"type\":";
+  append_quoted(out, type);
+  if (total) {
+    out += ",\"total\":";
+    out += std::to_string(*total);
+  }
+  if (!links.empty()) {
+    out += ",\"link\":[";
+    for (std::size_t i = 0; i < links.size(); ++i) {
+      if (i) out.push_back(',');
+      out += "{\"relation\":";
+      append_quoted(out, links[i].first);
+      out += ",\"url\":";
+      append_quoted(out, links[i].second);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+}
+
 }  // namespace
 
+void BundleWriter::begin_entry() {
+  if (!entries_started_) {
+    write_header(out_, type_, total_, links_);
+    out_ += ",\"entry\":[";
+    entries_started_ = true;
+  } else {
+    out_.push_back(',');
+  }
+}
+
 void BundleWriter::add_entry(const BundleEntry& e) {
-  if (!entries_.empty()) entries_.push_back(',');
-  ObjectWriter entry(entries_);
+  begin_entry();
+  ObjectWriter entry(out_);
   entry.field("fullUrl", e.full_url);
   entry.raw("resource", e.resource_json);
   if (!e.search_mode.empty()) {
     entry.key("search");
-    ObjectWriter search(entries_);
+    ObjectWriter search(out_);
     search.field("mode", e.search_mode);
     search.close();
   }
   if (!e.request_method.empty()) {
     entry.key("request");
-    ObjectWriter request(entries_);
+    ObjectWriter request(out_);
     request.field("method", e.request_method);
     request.field("url", e.request_url);
     request.close();
   }
   if (!e.response_status.empty()) {
     entry.key("response");
-    ObjectWriter response(entries_);
+    ObjectWriter response(out_);
     response.field("status", e.response_status);
     response.field("location", e.response_location);
     response.field("etag", e.response_etag);
@@ -117,28 +174,34 @@ void BundleWriter::add_entry(const BundleEntry& e) {
   entry.close();
 }
 
-std::string BundleWriter::finish() const {
-  std::string out = "{\"resourceType\":\"Bundle\"";
-  out += ",\"id\":" + json_quote(base::new_uuid());
-  out += ",\"meta\":{\"lastUpdated\":" + json_quote(base::format_instant(base::now_us())) + "}";
-  out += ",\"type\":" + json_quote(type_);
-  if (total_) out += ",\"total\":" + std::to_string(*total_);
-  if (!links_.empty()) {
-    out += ",\"link\":[";
-    for (std::size_t i = 0; i < links_.size(); ++i) {
-      if (i) out.push_back(',');
-      out += "{\"relation\":" + json_quote(links_[i].first) + ",\"url\":" + json_quote(links_[i].second) + "}";
-    }
-    out.push_back(']');
+void BundleWriter::add_match(std::string_view base, std::string_view type, std::string_view id,
+                             std::string_view resource_json, std::string_view mode) {
+  begin_entry();
+  out_ += "{\"fullUrl\":\"";
+  append_escaped(out_, base);
+  out_.push_back('/');
+  append_escaped(out_, type);
+  out_.push_back('/');
+  append_escaped(out_, id);
+  out_.push_back('"');
+  if (!resource_json.empty()) {
+    out_ += ",\"resource\":";
+    out_ += resource_json;
   }
-  if (!entries_.empty()) {
-    out.reserve(out.size() + entries_.size() + 16);
-    out += ",\"entry\":[";
-    out += entries_;
-    out.push_back(']');
+  out_ += ",\"search\":{\"mode\":";
+  append_quoted(out_, mode);
+  out_ += "}}";
+}
+
+std::string BundleWriter::finish() {
+  if (entries_started_) {
+    out_.push_back(']');
+  } else {
+    write_header(out_, type_, total_, links_);
+    entries_started_ = true;
   }
-  out.push_back('}');
-  return out;
+  out_.push_back('}');
+  return std::move(out_);
 }
 
 }  // namespace model

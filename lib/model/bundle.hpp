@@ -22,21 +22,33 @@ struct BundleEntry {
   std::string response_outcome_json;  // raw OperationOutcome JSON for a failed batch entry
 };
 
+// Writes the Bundle into one string as it goes: the header (id, meta, type, total, links) when the
+// first entry is added, so set_total and add_link must come before add_entry / add_match
+// (std::logic_error otherwise).
 class BundleWriter {
  public:
   // type: searchset | history | batch-response | transaction-response | collection ...
   explicit BundleWriter(std::string_view type);
-  void set_total(std::int64_t total) { total_ = total; }
+  void set_total(std::int64_t total);
   void add_link(std::string_view relation, std::string_view url);
+  // Room for about `bytes` of output, so that a large Bundle is not copied while it grows.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   void add_entry(const BundleEntry& entry);
-  // The Bundle's JSON (with a new id and meta.lastUpdated = now).
-  std::string finish() const;
+  // A search entry without temporaries: fullUrl = base + "/" + type + "/" + id, the resource's
+  // stored JSON, search.mode = mode.
+  void add_match(std::string_view base, std::string_view type, std::string_view id, std::string_view resource_json,
+                 std::string_view mode);
+  // The Bundle's JSON (with a new id and meta.lastUpdated = now). Call once.
+  std::string finish();
 
  private:
+  void begin_entry();  // writes the header before the first entry, then the separator
+
   std::string type_;
   std::optional<std::int64_t> total_;
   std::vector<std::pair<std::string, std::string>> links_;
-  std::string entries_;  // comma-separated entry objects
+  std::string out_;
+  bool entries_started_ = false;
 };
 
 // Escapes `s` as a JSON string literal, including the quotes.

@@ -126,20 +126,12 @@ std::string search_bundle(const Context& ctx, const std::string& path, const sea
   bundle.add_link("first", link(ctx, path, request, std::nullopt));
   if (page.prev_cursor) bundle.add_link("previous", link(ctx, path, request, page.prev_cursor));
   if (page.next_cursor) bundle.add_link("next", link(ctx, path, request, page.next_cursor));
-  for (auto& m : page.matches) {
-    model::BundleEntry e;
-    e.full_url = ctx.base_url + "/" + m.type + "/" + m.id;
-    e.resource_json = view(std::move(m.json), request);
-    e.search_mode = "match";
-    bundle.add_entry(e);
-  }
-  for (auto& inc : page.included) {
-    model::BundleEntry e;
-    e.full_url = ctx.base_url + "/" + inc.type + "/" + inc.id;
-    e.resource_json = std::move(inc.json);
-    e.search_mode = "include";
-    bundle.add_entry(e);
-  }
+  std::size_t bytes = 1024;
+  for (const auto& m : page.matches) bytes += m.json.size() + ctx.base_url.size() + m.type.size() + m.id.size() + 64;
+  for (const auto& inc : page.included) bytes += inc.json.size() + ctx.base_url.size() + inc.type.size() + inc.id.size() + 64;
+  bundle.reserve(bytes);
+  for (auto& m : page.matches) bundle.add_match(ctx.base_url, m.type, m.id, view(std::move(m.json), request), "match");
+  for (auto& inc : page.included) bundle.add_match(ctx.base_url, inc.type, inc.id, inc.json, "include");
   if (!request.ignored.empty()) {
     std::string text = "Ignored search parameters: ";
     for (std::size_t i = 0; i < request.ignored.size(); ++i) text += (i ? "; " : "") + request.ignored[i];

@@ -62,4 +62,37 @@ TEST(BundleWriter, NoEntriesNoEntryArray) {
   EXPECT_TRUE(b["id"].is_string());
 }
 
+TEST(BundleWriter, AddMatchWritesWhatAddEntryWrites) {
+  const std::string json_text = R"({"resourceType":"Observation","id":"o\"1"})";
+  model::BundleWriter a("searchset");
+  a.add_link("self", "https://h/r4/Observation");
+  model::BundleEntry e;
+  e.full_url = "https://h/r4/Observation/o\"1";
+  e.resource_json = json_text;
+  e.search_mode = "match";
+  a.add_entry(e);
+  model::BundleWriter b("searchset");
+  b.add_link("self", "https://h/r4/Observation");
+  b.reserve(4096);
+  b.add_match("https://h/r4", "Observation", "o\"1", json_text, "match");
+  auto ja = json::parse(a.finish());
+  auto jb = json::parse(b.finish());
+  EXPECT_EQ(jb["entry"][0]["fullUrl"], "https://h/r4/Observation/o\"1") << "escaped, and parses back";
+  ja.erase("id");
+  jb.erase("id");
+  ja["meta"].erase("lastUpdated");
+  jb["meta"].erase("lastUpdated");
+  EXPECT_EQ(ja, jb);
+}
+
+TEST(BundleWriter, HeaderMembersAfterTheFirstEntryAreRefused) {
+  model::BundleWriter w("searchset");
+  w.add_match("https://h/r4", "Patient", "1", R"({"resourceType":"Patient","id":"1"})", "match");
+  EXPECT_THROW(w.set_total(1), std::logic_error);
+  EXPECT_THROW(w.add_link("next", "x"), std::logic_error);
+  const auto b = json::parse(w.finish());
+  EXPECT_FALSE(b.contains("total"));
+  EXPECT_EQ(b["entry"].size(), 1u);
+}
+
 }  // namespace

@@ -192,6 +192,8 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   q.bind(static_cast<std::int64_t>(req.count) + 1);
 
   std::vector<Cursor> row_keys;
+  page.matches.reserve(static_cast<std::size_t>(std::min(req.count, 1000)));
+  row_keys.reserve(page.matches.capacity());
   bool more = false;
   while (true) {
     FHIR_TRY(bool row, q.step());

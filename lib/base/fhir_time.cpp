@@ -259,12 +259,33 @@ std::string format_http_date(std::int64_t us) {
   const std::int64_t in_day = floor_mod(us, kUsPerDay);
   const Civil c = civil_from_days(days);
   const auto weekday = static_cast<std::size_t>(floor_mod(days + 4, 7));  // 1970-01-01: Thursday
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02d:%02d:%02d GMT", kWeekdays[weekday], c.day,
-                kMonths[c.month - 1], static_cast<long long>(c.year),
-                static_cast<int>(in_day / kUsPerHour), static_cast<int>(in_day / kUsPerMinute % 60),
-                static_cast<int>(in_day / kUsPerSecond % 60));
-  return buf;
+  // Formatted by hand (snprintf showed in read profiles): "Sun, 06 Nov 1994 08:49:37 GMT".
+  const auto two = [](std::string& out, int v) {
+    out.push_back(static_cast<char>('0' + v / 10));
+    out.push_back(static_cast<char>('0' + v % 10));
+  };
+  std::string out;
+  out.reserve(29);
+  out += kWeekdays[weekday];
+  out += ", ";
+  two(out, static_cast<int>(c.day));
+  out.push_back(' ');
+  out += kMonths[c.month - 1];
+  out.push_back(' ');
+  if (c.year >= 0 && c.year <= 9999) {
+    two(out, static_cast<int>(c.year / 100));
+    two(out, static_cast<int>(c.year % 100));
+  } else {
+    out += std::to_string(c.year);
+  }
+  out.push_back(' ');
+  two(out, static_cast<int>(in_day / kUsPerHour));
+  out.push_back(':');
+  two(out, static_cast<int>(in_day / kUsPerMinute % 60));
+  out.push_back(':');
+  two(out, static_cast<int>(in_day / kUsPerSecond % 60));
+  out += " GMT";
+  return out;
 }
 
 }  // namespace base

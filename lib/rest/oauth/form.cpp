@@ -69,6 +69,15 @@ auth::OAuthResult<auth::ClientCredentials> client_credentials(const Request& req
   return c;
 }
 
+auth::OAuthResult<TokenForm> read_token_form(const Request& req) {
+  FHIR_TRY(Params form, read_form(req));
+  TokenForm out;
+  FHIR_TRY(out.token, single(form, "token"));
+  FHIR_TRY(out.hint, single(form, "token_type_hint"));
+  FHIR_TRY(out.credentials, client_credentials(req, form));
+  return out;
+}
+
 bool uses_basic_auth(const Request& req) {
   const auto a = req.header("authorization");
   return a && iequals_prefix(trim(*a), "basic ");

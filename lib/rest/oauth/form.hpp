@@ -26,6 +26,15 @@ std::vector<std::string> all(const Params& params, std::string_view name);
 // when one of the fields is repeated.
 auth::OAuthResult<auth::ClientCredentials> client_credentials(const Request& req, const Params& form);
 
+// The form of the introspection and revocation endpoints (RFC 7662 section 2.1, RFC 7009 section
+// 2.1): the token, the optional token_type_hint and the client's credentials.
+struct TokenForm {
+  std::string token, hint;
+  auth::ClientCredentials credentials;
+};
+// Reads it. Errors: as read_form, single (token, token_type_hint) and client_credentials.
+auth::OAuthResult<TokenForm> read_token_form(const Request& req);
+
 // True when the request carries HTTP Basic credentials.
 bool uses_basic_auth(const Request& req);
 

@@ -10,15 +10,9 @@ base::Result<Response> introspect(Context& ctx) {
   auth::AuthService* svc = ctx.services.auth;
   if (!svc) return not_configured();
   const Challenge challenge = uses_basic_auth(ctx.req) ? Challenge::basic : Challenge::none;
-  auto form = read_form(ctx.req);
+  auto form = read_token_form(ctx.req);
   if (!form) return error_response(form.error(), challenge);
-  auto token = single(*form, "token");
-  if (!token) return error_response(token.error(), challenge);
-  auto hint = single(*form, "token_type_hint");
-  if (!hint) return error_response(hint.error(), challenge);
-  auto credentials = client_credentials(ctx.req, *form);
-  if (!credentials) return error_response(credentials.error(), challenge);
-  auto answer = svc->tokens->introspect(*credentials, *token, *hint);
+  auto answer = svc->tokens->introspect(form->credentials, form->token, form->hint);
   if (!answer) return error_response(answer.error(), challenge);
   return json_response(200, answer->to_json());
 }

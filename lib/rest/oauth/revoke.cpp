@@ -11,15 +11,9 @@ base::Result<Response> revoke(Context& ctx) {
   auth::AuthService* svc = ctx.services.auth;
   if (!svc) return not_configured();
   const Challenge challenge = uses_basic_auth(ctx.req) ? Challenge::basic : Challenge::none;
-  auto form = read_form(ctx.req);
+  auto form = read_token_form(ctx.req);
   if (!form) return error_response(form.error(), challenge);
-  auto token = single(*form, "token");
-  if (!token) return error_response(token.error(), challenge);
-  auto hint = single(*form, "token_type_hint");
-  if (!hint) return error_response(hint.error(), challenge);
-  auto credentials = client_credentials(ctx.req, *form);
-  if (!credentials) return error_response(credentials.error(), challenge);
-  auto done = svc->tokens->revoke(*credentials, *token, *hint);
+  auto done = svc->tokens->revoke(form->credentials, form->token, form->hint);
   if (!done) return error_response(done.error(), challenge);
   Response r;
   r.set_header("Cache-Control", "no-store");

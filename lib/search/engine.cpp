@@ -125,7 +125,6 @@ std::string SearchEngine::fingerprint(const SearchRequest& req) const {
 }
 
 base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
-  FHIR_TRY(SqlFragment where, compile_where(req, *ids_));
   std::vector<std::string> keys;
   std::vector<bool> desc;
   for (const auto& k : req.sort) {
@@ -148,6 +147,7 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   if (cursor && cursor->total && req.summary != SummaryMode::count) {
     if (req.total != TotalMode::none) page.total = cursor->total;
   } else if (counted) {
+    FHIR_TRY(SqlFragment where, compile_where(req, *ids_));
     sql::Query q(*conn, "SELECT COUNT(*) FROM resources r WHERE " + where.sql);
     bind_all(q, where.binds);
     FHIR_TRY(bool row, q.step());
@@ -155,6 +155,8 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   }
   if (req.summary == SummaryMode::count || req.count == 0) return page;
 
+  // In rid order only (no _sort), the page may be read as a join over an index (compile_page).
+  FHIR_TRY(PageSql ps, compile_page(req, *ids_, keys.empty()));
   // Keyset condition: rows strictly after (or, for a previous page, before) the cursor row.
   const bool backwards = cursor && cursor->previous;
   SqlFragment after;
@@ -171,6 +173,10 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
         const bool greater = desc[i] == backwards;
         after.sql += keys[i] + (greater ? " > ?" : " < ?");
         after.binds.push_back(cursor->keys[i]);
+      } else if (ps.joined) {
+        // A range on the driving index.
+        after.sql += ps.rid_column + (backwards ? " < ?" : " > ?");
+        after.binds.emplace_back(cursor->rid);
       } else {
         // Unary + keeps SQLite from using this as an index range on resources (which turns the
         // driving IN list into a per-row check and scans every later row of the type).
@@ -185,26 +191,35 @@ base::Result<SearchPage> SearchEngine::search(const SearchRequest& req) const {
   for (const auto& k : keys) select += ", " + k;
   std::string order = " ORDER BY ";
   for (std::size_t i = 0; i < keys.size(); ++i) order += keys[i] + ((desc[i] != backwards) ? " DESC, " : " ASC, ");
-  order += backwards ? "r.rid DESC" : "r.rid ASC";
-  sql::Query q(*conn, select + " FROM resources r WHERE " + where.sql + after.sql + order + " LIMIT ?");
-  bind_all(q, where.binds);
+  order += ps.rid_column + (backwards ? " DESC" : " ASC");
+  // A joined page has no sorter, so rows are read only as far as they are stepped: no LIMIT
+  // (it could cut the page short when a rid repeats).
+  sql::Query q(*conn, select + " FROM " + ps.from + " WHERE " + ps.where.sql + after.sql +
+                          order + (ps.joined ? "" : " LIMIT ?"));
+  bind_all(q, ps.where.binds);
   bind_all(q, after.binds);
-  q.bind(static_cast<std::int64_t>(req.count) + 1);
+  if (!ps.joined) q.bind(static_cast<std::int64_t>(req.count) + 1);
 
   std::vector<Cursor> row_keys;
   page.matches.reserve(static_cast<std::size_t>(std::min(req.count, 1000)));
   row_keys.reserve(page.matches.capacity());
   bool more = false;
+  std::int64_t last_rid = 0;
+  bool any = false;
   while (true) {
     FHIR_TRY(bool row, q.step());
     if (!row) break;
+    const std::int64_t rid = q.int_at(0);
+    if (ps.joined && any && rid == last_rid) continue;  // the same resource again
+    any = true;
+    last_rid = rid;
     if (static_cast<int>(page.matches.size()) == req.count) {
       more = true;
       break;
     }
     page.matches.push_back(row_resource(q));
     Cursor c;
-    c.rid = q.int_at(0);
+    c.rid = rid;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const int col = 6 + static_cast<int>(i);
       const auto& k = req.sort[i];

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/embedded.hpp"
+#include "model/resource_types.hpp"
 
 namespace search {
 namespace {
@@ -78,6 +79,34 @@ bool known_type_text(std::string_view text) {
   return text == "special" || param_type_from(text) != ParamType::special;
 }
 
+// See SearchParam::sole_target.
+std::string sole_target(const SearchParam& p) {
+  if (p.type != ParamType::reference) return {};
+  static constexpr std::string_view kTail = ".where(resolve() is ";
+  std::string found;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= p.expression.size(); ++i) {
+    const char ch = i < p.expression.size() ? p.expression[i] : '|';
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch != '|' || depth != 0) continue;
+    std::string_view term(p.expression.data() + start, i - start);
+    start = i + 1;
+    while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
+    while (!term.empty() && term.back() == ' ') term.remove_suffix(1);
+    const auto at = term.rfind(kTail);
+    if (at == std::string_view::npos || term.back() != ')') return p.targets.size() == 1 ? p.targets.front() : "";
+    const std::string type(term.substr(at + kTail.size(), term.size() - 1 - at - kTail.size()));
+    if (!model::is_resource_type(type) || (!found.empty() && found != type)) {
+      return p.targets.size() == 1 ? p.targets.front() : "";
+    }
+    found = type;
+  }
+  if (!found.empty()) return found;
+  return p.targets.size() == 1 ? p.targets.front() : "";
+}
+
 base::Result<SearchParam> read_param(const Json& item, std::size_t i) {
   const std::string where = "entry " + std::to_string(i);
   if (!item.is_object()) return bad(kParamsFile, where, "not an object");
@@ -98,6 +127,7 @@ base::Result<SearchParam> read_param(const Json& item, std::size_t i) {
     return bad(kParamsFile, name, "\"expression\" is not a string");
   }
   if (!read_strings(item, "target", p.targets)) return bad(kParamsFile, name, "\"target\" is not an array of strings");
+  p.sole_target = sole_target(p);
   if (!read_strings(item, "modifier", p.modifiers)) {
     return bad(kParamsFile, name, "\"modifier\" is not an array of strings");
   }

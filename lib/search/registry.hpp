@@ -31,6 +31,10 @@ struct SearchParam {
   ParamType type = ParamType::string;
   std::string expression;     // FHIRPath restricted to resource_type's part (union terms of other bases removed)
   std::vector<std::string> targets;      // reference target types
+  // The one type of the references this parameter indexes, when there is one: the T of
+  // `.where(resolve() is T)` ending every union term of the expression, else the only target.
+  // Empty otherwise. A search by plain id (patient=1) then looks for T/1 only.
+  std::string sole_target;
   std::vector<std::string> modifiers;    // as declared (may be empty: then the type's defaults apply)
   std::vector<std::string> comparators;  // as declared
   std::vector<Component> components;     // composite only

@@ -19,6 +19,10 @@ struct Clause {
   std::vector<Bind> binds;
   bool negated = false;
   int priority = 9;  // lower drives the query
+  // Set when `subquery` is "SELECT x.rid FROM <join_table> x WHERE <join_cond>" (binds: `binds`)
+  // and an index hands its rows out in rid order for the bound values, so that the clause can
+  // drive a page as a join (compile_page). A rid may come more than once, in adjacent rows.
+  std::string join_table, join_cond;
 };
 
 const char* table_for(ParamType t) {
@@ -148,7 +152,8 @@ void value_condition(const Criterion& c, const Value& v, const std::string& base
         binds.emplace_back(v.url);
       } else {
         // A local reference: stored relative, or absolute under our own base.
-        const std::string& t = !v.type.empty() ? v.type : c.modifier;
+        // The type: given ("Patient/1", subject:Patient), else the one type the parameter indexes.
+        const std::string& t = !v.type.empty() ? v.type : !c.modifier.empty() ? c.modifier : c.param->sole_target;
         sql += "(x.target_id = ?";
         binds.emplace_back(v.code);
         if (!t.empty()) {
@@ -320,6 +325,7 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
   }
   cl.negated = c.modifier == "not";
   int selectivity = 8;
+  const std::size_t select_end = cl.subquery.find(" WHERE ") + 7;
   cl.subquery += " AND (";
   for (std::size_t i = 0; i < c.values.size(); ++i) {
     if (i) cl.subquery += " OR ";
@@ -327,6 +333,13 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
   }
   cl.subquery += ")";
   cl.priority = selectivity;
+  // One local reference with its target type bound: idx_reference_lookup (param, target_id,
+  // target_type, rid, ...) gives the rids in order.
+  if (c.param->type == ParamType::reference && !cl.negated && c.values.size() == 1 &&
+      !c.values[0].code.empty() && cl.subquery.find("x.target_type = ?") != std::string::npos) {
+    cl.join_table = table;
+    cl.join_cond = cl.subquery.substr(select_end);
+  }
   return cl;
 }
 
@@ -441,6 +454,11 @@ base::Result<std::vector<Clause>> access_clauses(const Access& access, std::stri
         Clause driver;
         driver.priority = 1;
         driver.subquery = in_compartment ? std::string(kCompartmentSet) : referenced_set(true);
+        if (in_compartment && via.empty()) {
+          // compartment_patient (patient_id, rid) gives the rids in order.
+          driver.join_table = "compartment";
+          driver.join_cond = "x.patient_id = ?";
+        }
         driver.binds.emplace_back(patient);
         if (!in_compartment) driver.binds.emplace_back(std::string(type));
         if (!via.empty()) {
@@ -605,7 +623,10 @@ std::optional<SqlFragment> referenced_via(const Access& access, const std::strin
   return out;
 }
 
-base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids) {
+namespace {
+
+// Every clause of a search (its criteria and its access restriction), not yet combined.
+base::Result<std::vector<Clause>> search_clauses(const SearchRequest& req, const ParamIds& ids) {
   std::vector<Clause> clauses;
   const std::string base = req.base_url + "/";
   for (const auto& c : req.criteria) {
@@ -623,13 +644,15 @@ base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds
     cl.binds = std::move(any.binds);
     clauses.push_back(std::move(cl));
   }
+  return clauses;
+}
+
+// "r.deleted = 0" and the type condition. `driven`: rows come from a rid list or a join, so the
+// type is tested on the row (unary + keeps SQLite from going through the type index for every rid).
+SqlFragment row_conditions(const SearchRequest& req, bool driven) {
   SqlFragment out;
   out.sql = "r.deleted = 0";
-  const bool driven = std::any_of(clauses.begin(), clauses.end(),
-                                  [](const Clause& c) { return !c.negated && !c.subquery.empty(); });
   if (!req.type.empty()) {
-    // With a driving rid list, look rows up by rowid and test the type on the row (unary +
-    // keeps SQLite from going through the type index for every rid instead).
     out.sql += driven ? " AND +r.type = ?" : " AND r.type = ?";
     out.binds.emplace_back(req.type);
   } else if (!req.types.empty()) {
@@ -640,9 +663,55 @@ base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds
     }
     out.sql += ")";
   }
+  return out;
+}
+
+bool drives(const Clause& c) { return !c.negated && !c.subquery.empty(); }
+
+}  // namespace
+
+base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids) {
+  FHIR_TRY(auto clauses, search_clauses(req, ids));
+  SqlFragment out = row_conditions(req, std::any_of(clauses.begin(), clauses.end(), drives));
   if (!clauses.empty()) {
     out.sql += " AND ";
     out.append(combine(clauses, "r"));
+  }
+  return out;
+}
+
+base::Result<PageSql> compile_page(const SearchRequest& req, const ParamIds& ids, bool allow_join) {
+  FHIR_TRY(auto clauses, search_clauses(req, ids));
+  PageSql out;
+  const bool driven = std::any_of(clauses.begin(), clauses.end(), drives);
+  if (allow_join && driven) {
+    // combine()'s choice of driver: the first positive subquery clause in priority order.
+    std::stable_sort(clauses.begin(), clauses.end(), [](const Clause& a, const Clause& b) {
+      if (drives(a) != drives(b)) return drives(a);
+      return a.priority < b.priority;
+    });
+    if (!clauses.front().join_table.empty()) {
+      Clause driver = std::move(clauses.front());
+      clauses.erase(clauses.begin());
+      out.joined = true;
+      out.from = driver.join_table + " x CROSS JOIN resources r ON r.rid = x.rid";
+      out.rid_column = "x.rid";
+      out.where.sql = driver.join_cond + " AND ";
+      out.where.binds = std::move(driver.binds);
+      out.where.append(row_conditions(req, true));
+      if (!clauses.empty()) {
+        out.where.sql += " AND ";
+        out.where.append(combine(clauses, "r", /*drivers=*/false));
+      }
+      return out;
+    }
+  }
+  out.from = "resources r";
+  out.rid_column = "r.rid";
+  out.where = row_conditions(req, driven);
+  if (!clauses.empty()) {
+    out.where.sql += " AND ";
+    out.where.append(combine(clauses, "r"));
   }
   return out;
 }

@@ -33,6 +33,23 @@ struct SqlFragment {
 // Errors: invalid for combinations the engine cannot answer (e.g. :missing on _id).
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids);
 
+// The FROM and WHERE of a page of results. Normally FROM "resources r" with compile_where's
+// condition, rid_column "r.rid". With `allow_join` (the page is in rid order: no _sort), when the
+// driving clause can be read from an index in rid order (one local reference whose target type is
+// known, e.g. Observation?patient=1; a patient's compartment for a patient-scoped token), FROM
+// "<index> x CROSS JOIN resources r ON r.rid = x.rid" with rid_column "x.rid" and `joined`: SQLite
+// then walks the index in order and stops at the end of the page, where an IN list first collects
+// every match into a temporary b-tree. A joined page may hold a rid twice, in adjacent rows (a
+// resource referencing the same target twice): the caller skips repeats, and must not LIMIT the
+// statement to the page size. Errors: as compile_where.
+struct PageSql {
+  std::string from;
+  SqlFragment where;
+  std::string rid_column;
+  bool joined = false;
+};
+base::Result<PageSql> compile_page(const SearchRequest& req, const ParamIds& ids, bool allow_join);
+
 struct Access;  // search/access.hpp
 
 // The condition over `alias` (a resources row) that a resource must meet to be seen under

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -322,6 +323,41 @@ TEST(SearchRegistry, MalformedInputIsAnErrorNotACrash) {
   r = Registry::load(ok_params, "{");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.error().message, HasSubstr("patient-compartment.json"));
+}
+
+TEST(SearchRegistry, SoleTargetFromTheExpressionOrTheOnlyTarget) {
+  auto r = embedded();
+  ASSERT_TRUE(r);
+  // .where(resolve() is Patient) keeps Patient references only, though Group is a declared target.
+  EXPECT_EQ(r->find("Observation", "patient")->sole_target, "Patient");
+  EXPECT_EQ(r->find("Encounter", "practitioner")->sole_target, "Practitioner");
+  EXPECT_EQ(r->find("Observation", "subject")->sole_target, "") << "several targets, no filter";
+  EXPECT_EQ(r->find("Observation", "code")->sole_target, "") << "not a reference";
+
+  const auto one = [](std::string expression, std::vector<std::string> targets) {
+    search::SearchParam p;
+    p.type = ParamType::reference;
+    p.expression = std::move(expression);
+    p.targets = std::move(targets);
+    const auto json = nlohmann::json::array({{{"base", "Observation"},
+                                              {"code", "x"},
+                                              {"type", "reference"},
+                                              {"expression", p.expression},
+                                              {"target", p.targets},
+                                              {"url", "http://x"}}});
+    auto reg = Registry::load(json.dump(), "{}");
+    EXPECT_TRUE(reg.ok()) << (reg.ok() ? "" : reg.error().message);
+    return reg.ok() ? (*reg)->find("Observation", "x")->sole_target : std::string("?");
+  };
+  EXPECT_EQ(one("Observation.subject.where(resolve() is Patient) | Observation.focus.where(resolve() is Patient)",
+                {"Patient", "Group"}),
+            "Patient");
+  EXPECT_EQ(one("Observation.subject.where(resolve() is Patient) | Observation.focus.where(resolve() is Group)",
+                {"Patient", "Group"}),
+            "");
+  EXPECT_EQ(one("Observation.subject.where(resolve() is Patient) | Observation.focus", {"Patient", "Group"}), "");
+  EXPECT_EQ(one("Observation.performer", {"Practitioner"}), "Practitioner");
+  EXPECT_EQ(one("Observation.subject.where(resolve() is NotAType)", {"Patient", "Group"}), "");
 }
 
 }  // namespace

@@ -148,6 +148,12 @@ busy_ticks() {                                               # non-idle ticks of
   echo $((user + nice + system + irq + softirq + steal))
 }
 
+steal_ticks() {                                              # ticks the hypervisor ran others, /proc/stat
+  local steal
+  read -r _ _ _ _ _ _ _ _ steal _ </proc/stat
+  echo "$steal"
+}
+
 # --- 1. data set -------------------------------------------------------------------------------
 if [[ -f $GEN_MARK ]]; then
   note "reusing the data set in $NDJSON"
@@ -313,21 +319,22 @@ quiet() {
   done
 }
 # measure NAME OUT CMD...: runs CMD (a measured run), its output to OUT and its stderr to
-# $RUN/NAME.err, and writes $RUN/NAME.cpu: "pre server client other", each in percent of one core:
-# the machine busy before the run; during it fhir-serve, CMD itself and everything else.
+# $RUN/NAME.err, and writes $RUN/NAME.cpu: "pre server client other steal", each in percent of one
+# core: the machine busy before the run; during it fhir-serve, CMD itself, everything else, and of
+# that the time the hypervisor gave this VM's vCPUs to others (steal, /proc/stat).
 measure() {
-  local name=$1 out=$2 b0 s0 t0 b1 s1 t1 cu cs rc=0
+  local name=$1 out=$2 b0 s0 t0 b1 s1 t1 st0 st1 cu cs rc=0
   shift 2
   quiet
-  b0=$(busy_ticks) s0=$(proc_ticks "$SERVE_PID") t0=$(now)
+  b0=$(busy_ticks) s0=$(proc_ticks "$SERVE_PID") st0=$(steal_ticks) t0=$(now)
   local TIMEFORMAT='%U %S'
   { time "$@" >"$out" 2>"$RUN/$name.err"; } 2>"$RUN/$name.time" || rc=$?
-  b1=$(busy_ticks) s1=$(proc_ticks "$SERVE_PID") t1=$(now)
+  b1=$(busy_ticks) s1=$(proc_ticks "$SERVE_PID") st1=$(steal_ticks) t1=$(now)
   read -r cu cs <"$RUN/$name.time"
-  awk -v pre="$PRE_BUSY" -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v cu="$cu" -v cs="$cs" -v hz="$CLK_TCK" \
-    -v t0="$t0" -v t1="$t1" 'BEGIN {
+  awk -v pre="$PRE_BUSY" -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v st="$((st1 - st0))" -v cu="$cu" -v cs="$cs" \
+    -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" 'BEGIN {
       d = t1 - t0; server = 100 * s / hz / d; client = 100 * (cu + cs) / d; other = 100 * b / hz / d - server - client
-      printf "%d %.0f %.0f %.0f\n", pre, server, client, (other < 0 ? 0 : other) }' >"$RUN/$name.cpu"
+      printf "%d %.0f %.0f %.0f %.0f\n", pre, server, client, (other < 0 ? 0 : other), 100 * st / hz / d }' >"$RUN/$name.cpu"
   return "$rc"
 }
 # run NAME THREADS CONNECTIONS VALUES TEMPLATE: a warm-up and a measured wrk run -> $RUN/NAME.wrk
@@ -404,19 +411,19 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
   echo "sizes:    a. Observation?patient=$SAMPLE_ID&category=vital-signs: $CHK_OBS_N entries (default _count) of total $CHK_OBS_TOTAL, $CHK_OBS_BYTES bytes;"
   echo "          b. Patient?name=$SAMPLE_PREFIX: $CHK_NAME_N entries of total $CHK_NAME_TOTAL, $CHK_NAME_BYTES bytes (no _total: Bundle.total is given only when every match fits on the first page)"
   echo
-  printf '%-55s %7s %7s %8s %6s %5s %6s %5s %5s\n' "" "req/s" "p50 ms" "p99 ms" "errors" "pre" "server" "wrk" "other"
+  printf '%-55s %7s %7s %8s %6s %5s %6s %5s %5s %5s\n' "" "req/s" "p50 ms" "p99 ms" "errors" "pre" "server" "wrk" "other" "steal"
   for row in "obs|a. Observation?patient=X&category=vital-signs" "obs-c1|a. Observation?patient=X&category=vital-signs" \
     "name|b. Patient?name=<2-4 letters>" "name-c1|b. Patient?name=<2-4 letters>"; do
     name=${row%%|*} label=${row#*|}
     f=$RUN/$name.wrk
     if [[ $name == *-c1 ]]; then label="$label -t1 -c1"; else label="$label -t$WRK_THREADS -c$CONNECTIONS"; fi
     errs=$(($(wrk_field "$f" errors) + $(wrk_field "$f" non2xx)))
-    read -r pre server client other <"$RUN/$name.cpu"
+    read -r pre server client other steal <"$RUN/$name.cpu"
     mark=''
     if ((pre > QUIET_BUSY || other > 25)); then mark=' *' noisy=1; fi
     awk -v l="$label" -v rps="$(wrk_field "$f" rps)" -v p50="$(wrk_field "$f" p50)" -v p99="$(wrk_field "$f" p99)" \
-      -v e="$errs" -v pre="$pre" -v sv="$server" -v cl="$client" -v ot="$other" -v m="$mark" \
-      'BEGIN { printf "%-55s %7.0f %7.3f %8.3f %6d %4d%% %5d%% %4d%% %4d%%%s\n", l, rps, p50, p99, e, pre, sv, cl, ot, m }'
+      -v e="$errs" -v pre="$pre" -v sv="$server" -v cl="$client" -v ot="$other" -v stl="$steal" -v m="$mark" \
+      'BEGIN { printf "%-55s %7.0f %7.3f %8.3f %6d %4d%% %5d%% %4d%% %4d%% %4d%%%s\n", l, rps, p50, p99, e, pre, sv, cl, ot, stl, m }'
   done
   echo
   printf '%-55s %7s %7s %8s %8s %8s\n' "c. page walk, Observation?patient=X&_count=C" "walks" "entries" "p50 ms" "p90 ms" "p99 ms"
@@ -432,13 +439,14 @@ wrk_version=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
           'BEGIN { printf "%-55s %7d %7.0f %8.3f %8.3f %8.3f\n", l, n, e, p50, p90, p99 }'
       fi
     done
-    read -r pre server client other <"$RUN/walk-$c.cpu"
+    read -r pre server client other steal <"$RUN/walk-$c.cpu"
     mark=''
     if ((pre > QUIET_BUSY || other > 25)); then mark=' *' noisy=1; fi
-    echo "   (_count=$c walks: machine ${pre}% busy before; during: server ${server}%, python ${client}%, other ${other}%)$mark"
+    echo "   (_count=$c walks: machine ${pre}% busy before; during: server ${server}%, python ${client}%, other ${other}% (steal ${steal}%))$mark"
   done
   echo "pre: machine busy (percent of one core) in the 2 s before the run; server, wrk, other: CPU during the run,"
-  echo "percent of one core ($(nproc) cores = $(($(nproc) * 100))%): fhir-serve, the client, everything else."
+  echo "percent of one core ($(nproc) cores = $(($(nproc) * 100))%): fhir-serve, the client, everything else;"
+  echo "steal (part of other): time the hypervisor gave this VM's vCPUs to other guests."
   if ((noisy)); then
     echo "*: the machine was busy with other work before or during this run (pre > ${QUIET_BUSY}% or other > 25%):"
     echo "   the figure is not reliable; run again on a quiet machine."

@@ -6,6 +6,7 @@
 
 #include "base/crypto.hpp"
 #include "base/uuid.hpp"
+#include "model/bundle.hpp"
 #include "search/access.hpp"
 #include "search/sql_compiler.hpp"
 
@@ -34,18 +35,22 @@ struct Cursor {
 };
 
 std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const std::string& key) {
-  nlohmann::json j;
-  j["d"] = c.previous ? "p" : "n";
-  j["q"] = fingerprint;
-  j["r"] = c.rid;
-  if (c.total) j["t"] = *c.total;
-  j["k"] = nlohmann::json::array();
-  for (const auto& b : c.keys) {
-    if (const auto* i = std::get_if<std::int64_t>(&b)) j["k"].push_back(*i);
-    else if (const auto* d = std::get_if<double>(&b)) j["k"].push_back(*d);
-    else j["k"].push_back(std::get<std::string>(b));
+  // The JSON is written by hand (it is made for every page with a next link); decode_cursor
+  // parses it back with nlohmann.
+  std::string j = c.previous ? "{\"d\":\"p\",\"q\":" : "{\"d\":\"n\",\"q\":";
+  j += model::json_quote(fingerprint);
+  j += ",\"r\":" + std::to_string(c.rid);
+  if (c.total) j += ",\"t\":" + std::to_string(*c.total);
+  j += ",\"k\":[";
+  for (std::size_t i = 0; i < c.keys.size(); ++i) {
+    if (i) j.push_back(',');
+    const auto& b = c.keys[i];
+    if (const auto* n = std::get_if<std::int64_t>(&b)) j += std::to_string(*n);
+    else if (const auto* d = std::get_if<double>(&b)) j += nlohmann::json(*d).dump();
+    else j += model::json_quote(std::get<std::string>(b));
   }
-  const std::string payload = base::base64url_encode(j.dump());
+  j += "]}";
+  const std::string payload = base::base64url_encode(j);
   return payload + "." + base::base64url_encode(base::hmac_sha256(key, payload));
 }
 

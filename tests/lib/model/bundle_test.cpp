@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -18,6 +19,40 @@ TEST(JsonQuote, EscapesWhatJsonRequiresAndKeepsTheRest) {
   EXPECT_EQ(model::json_quote("Zoë \xe2\x9c\x93"), "\"Zoë \xe2\x9c\x93\"") << "UTF-8 passes through";
   const std::string nasty = std::string("\"\\\x00\x7f/end", 7);
   EXPECT_EQ(json::parse(model::json_quote(nasty)).get<std::string>(), nasty);
+}
+
+// The escape scan reads eight bytes at a time: every byte value at every position of a word, next
+// to neighbours that could make a borrow flag the wrong byte, must come out as a byte-wise escape.
+TEST(JsonQuote, EveryByteAtEveryPositionOfAWord) {
+  const auto bytewise = [](const std::string& in) {
+    std::string out = "\"";
+    for (unsigned char c : in) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c == '\b') out += "\\b";
+      else if (c == '\f') out += "\\f";
+      else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else out.push_back(static_cast<char>(c));
+    }
+    return out + "\"";
+  };
+  for (int b = 0; b < 256; ++b) {
+    for (const char fill : {'a', '\x21', '\x23', '\x5b', '\x5d', '\x1f', '\xff', '\x80'}) {
+      for (std::size_t len : {1u, 7u, 8u, 9u, 17u}) {
+        for (std::size_t pos = 0; pos < len; ++pos) {
+          std::string in(len, fill);
+          in[pos] = static_cast<char>(b);
+          ASSERT_EQ(model::json_quote(in), bytewise(in)) << "byte " << b << " at " << pos << " of " << len;
+        }
+      }
+    }
+  }
 }
 
 TEST(BundleWriter, EntriesWithEveryPartParseBack) {

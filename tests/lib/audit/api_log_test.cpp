@@ -199,4 +199,38 @@ TEST_F(ApiLogTest, DatabaseErrorsAreCountedPerEntry) {
   EXPECT_EQ(log.dropped(), 0u);
 }
 
+TEST_F(ApiLogTest, LargeBatchesKeepEveryRowItsFieldsAndOrder) {
+  // Written 32 rows to a statement, the rest one by one: 100 recorded at once cross both.
+  audit::ApiLog log(*db_);
+  for (int i = 0; i < 100; ++i) {
+    auto e = entry(i);
+    if (i % 3 == 0) e.client_id = "c" + std::to_string(i);
+    if (i == 40) e.response_body = std::string("x\0y", 3);
+    log.record(e);
+  }
+  log.flush();
+  const auto got = rows();
+  ASSERT_EQ(got.size(), 100u);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(got[i].path, "/Patient/" + std::to_string(i));
+    EXPECT_EQ(got[i].duration_us, 10 + i);
+    EXPECT_EQ(got[i].client_id, i % 3 == 0 ? std::optional<std::string>("c" + std::to_string(i)) : std::nullopt) << i;
+  }
+  EXPECT_EQ(got[40].response_body, std::string("x\0y", 3));
+  EXPECT_EQ(got[41].response_body, std::nullopt);
+  EXPECT_EQ(log.write_errors(), 0u);
+}
+
+TEST_F(ApiLogTest, DatabaseErrorsAreCountedPerEntryInLargeBatches) {
+  {
+    auto w = db_->writer();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->exec("DROP TABLE api_log").ok());
+  }
+  audit::ApiLog log(*db_);
+  for (int i = 0; i < 70; ++i) log.record(entry(i));
+  log.flush();
+  EXPECT_EQ(log.write_errors(), 70u);
+}
+
 }  // namespace

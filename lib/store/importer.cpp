@@ -71,7 +71,11 @@ struct Importer::Impl {
     if (options.batch_size < 1) options.batch_size = 1;
     int n = options.workers;
     if (n <= 0) n = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
-    max_in_flight = static_cast<std::uint64_t>(2 * n + 2);
+    // Room for a whole next batch besides what the workers hold: the writer takes chunks until it
+    // has batch_size resources, then writes them; with less room the workers stalled while it
+    // wrote, and it then waited for them chunk by chunk (writer and workers took turns).
+    max_in_flight = static_cast<std::uint64_t>(2 * n + 2) +
+                    (static_cast<std::uint64_t>(options.batch_size) + kChunkItems - 1) / kChunkItems;
     for (int i = 0; i < n; ++i) workers.emplace_back([this] { work(); });
     writer = std::thread([this] { write_loop(); });
   }

@@ -6,7 +6,9 @@
 # Patient's exact JSON to a file that nginx serves statically (HTTP and HTTPS, same certificate),
 # then runs wrk against all four and prints one table. nginx runs twice: tuned (nginx.conf.tmpl:
 # access log off, open file cache, unlimited keep-alive) and as Debian ships it
-# (nginx-stock.conf.tmpl: Debian 12's nginx.conf http settings, access log on; plain HTTP). A third fhir-serve on the same data directory
+# (nginx-stock.conf.tmpl: Debian 12's nginx.conf http settings, access log on; plain HTTP). A bare
+# cpp-httplib server (httplib_floor/httplib_floor.cpp, built here with g++) serves the same bytes
+# from memory: the floor under any cpp-httplib server (plain HTTP). A third fhir-serve on the same data directory
 # checks access tokens (plain HTTP, no --no-auth): a backend-services client registered with
 # fhirctl gets a real token (`fhirctl token get`, system/Patient.read), and the "token" rows read
 # with `Authorization: Bearer` through it; the report compares them with the no-token rows (issue 5:
@@ -281,6 +283,26 @@ for ((i = 0; ; i++)); do
 done
 cmp -s "$www/patient.json" "$tmp/nginx-stock.json" || die "nginx (stock) does not serve the stored bytes"
 
+# The floor: a bare cpp-httplib server (bench/httplib_floor/httplib_floor.cpp, set up as fhir-serve
+# sets up its server, no routing, database or logging) serving the same bytes from memory.
+FLOOR_BIN=$tmp/httplib_floor
+g++ -O2 -std=c++20 -o "$FLOOR_BIN" "$here/httplib_floor/httplib_floor.cpp" $(pkg-config --cflags --libs cpp-httplib) \
+  -lpthread 2>"$tmp/httplib_floor.build" || die "cannot build bench/httplib_floor: $(tail -n 5 "$tmp/httplib_floor.build")"
+pick_port
+FLOOR_PORT=$REPLY
+"$FLOOR_BIN" "$www/patient.json" "$FLOOR_PORT" >"$tmp/httplib_floor.log" 2>&1 &
+FLOOR_PID=$!
+pids+=("$FLOOR_PID")
+FLOOR=http://127.0.0.1:$FLOOR_PORT
+for ((i = 0; ; i++)); do
+  kill -0 "$FLOOR_PID" 2>/dev/null || die "httplib_floor exited: $(tail -n 5 "$tmp/httplib_floor.log")"
+  c1=$(curl -s -o "$tmp/floor.json" -w '%{http_code}' "$FLOOR/r4/Patient/$SAMPLE_ID" || true)
+  [[ $c1 == 200 ]] && break
+  ((i < 200)) || die "httplib_floor did not answer on $FLOOR (port taken? run again)"
+  sleep 0.05
+done
+cmp -s "$www/patient.json" "$tmp/floor.json" || die "httplib_floor does not serve the stored bytes"
+
 # Response sizes as the clients see them (headers + body), for the report.
 resp_size() { curl -s "${@:2}" -o /dev/null -w '%{size_header}+%{size_download}' "$1"; }
 SIZE_FHIR=$(resp_size "$HTTP_BASE/r4/Patient/$SAMPLE_ID" -H 'Accept: application/fhir+json')
@@ -319,6 +341,7 @@ run fhir-http-token "$FHIR_AUTH_PID" "$WRK_THREADS" "$CONNECTIONS" "$AUTH_BASE/r
   "Authorization: Bearer $TOKEN"
 run nginx-http "$NGINX_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_HTTP/r4/Patient/$SAMPLE_ID"
 run nginx-stock-http "$NGINX_STOCK_PID" "$WRK_THREADS" "$CONNECTIONS" "$NGINX_STOCK/r4/Patient/$SAMPLE_ID"
+run floor-http "$FLOOR_PID" "$WRK_THREADS" "$CONNECTIONS" "$FLOOR/r4/Patient/$SAMPLE_ID"
 # The same Authorization header sent to the --no-auth instance, which does not check it: the
 # difference to the token rows is the validation alone, the bytes on the wire being the same.
 run fhir-http-sent "$FHIR_HTTP_PID" "$WRK_THREADS" "$CONNECTIONS" "$HTTP_BASE/r4/Patient/$SAMPLE_ID" lua \
@@ -385,7 +408,7 @@ threads_shown=${SERVER_THREADS:-default}
   printf '%-47s %9s %8s %8s %8s %7s %7s %6s %6s\n' "" "req/s" "avg ms" "p50 ms" "p99 ms" "errors" "server" "wrk" "other"
   for row in "fhir-http|fhir-serve HTTP" "fhir-http-sent|fhir-serve HTTP token unchecked" \
     "fhir-http-token|fhir-serve HTTP token" "nginx-http|nginx HTTP" "nginx-stock-http|nginx stock HTTP" \
-    "fhir-https|fhir-serve HTTPS" "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" \
+    "floor-http|bare cpp-httplib HTTP" "fhir-https|fhir-serve HTTPS" "nginx-https|nginx HTTPS" "fhir-http-c1|fhir-serve HTTP" \
     "fhir-http-sent-c1|fhir-serve HTTP token unchecked" "fhir-http-token-c1|fhir-serve HTTP token" \
     "nginx-http-c1|nginx HTTP" "nginx-stock-http-c1|nginx stock HTTP"; do
     name=${row%%|*} label=${row#*|}
@@ -404,7 +427,7 @@ threads_shown=${SERVER_THREADS:-default}
   echo "other = everything else busy on the machine (kernel softirq, other processes). errors: socket errors + non-2xx."
   echo
   awk -v fh="$(wrk_field "$tmp/fhir-http.wrk" rps)" -v nh="$(wrk_field "$tmp/nginx-http.wrk" rps)" \
-    -v sh="$(wrk_field "$tmp/nginx-stock-http.wrk" rps)" \
+    -v sh="$(wrk_field "$tmp/nginx-stock-http.wrk" rps)" -v bh="$(wrk_field "$tmp/floor-http.wrk" rps)" \
     -v fs="$(wrk_field "$tmp/fhir-https.wrk" rps)" -v ns="$(wrk_field "$tmp/nginx-https.wrk" rps)" \
     -v p50="$(wrk_field "$tmp/fhir-http-c1.wrk" p50)" -v np50="$(wrk_field "$tmp/nginx-http-c1.wrk" p50)" 'BEGIN {
       rh = nh > 0 ? fh / nh : 0
@@ -412,6 +435,7 @@ threads_shown=${SERVER_THREADS:-default}
       rk = sh > 0 ? fh / sh : 0
       printf "fhir-serve / nginx, plain HTTP: %5.1f%%\n", 100 * rh
       printf "fhir-serve / nginx stock, HTTP: %5.1f%%\n", 100 * rk
+      printf "bare cpp-httplib / nginx, HTTP: %5.1f%% (stock: %.1f%%); fhir-serve / bare cpp-httplib: %.1f%%\n", (nh > 0 ? 100 * bh / nh : 0), (sh > 0 ? 100 * bh / sh : 0), (bh > 0 ? 100 * fh / bh : 0)
       printf "fhir-serve / nginx, HTTPS:      %5.1f%%\n", 100 * rs
       printf "p50, one connection, HTTP:      fhir-serve %.3f ms, nginx %.3f ms\n", p50, np50
       print ""

@@ -9,6 +9,9 @@
 namespace store {
 namespace {
 
+// History rows per INSERT for put_prepared (7 values each).
+constexpr std::size_t kHistoryRowsPerInsert = 32;
+
 struct Current {
   std::int64_t rid = 0;
   std::int64_t version = 0;
@@ -46,6 +49,7 @@ base::Error version_mismatch(std::int64_t expected, std::int64_t actual) {
 
 base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::string_view id,
                                                base::Json* resource, const char* method) {
+  FHIR_CHECK(flush_history());  // history in write order
   FHIR_TRY(auto current, find_current(conn_, type, id));
   const bool is_delete = resource == nullptr;
   WriteResult out;
@@ -188,17 +192,53 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
     }
   } restore{p, stored, version == 1};
   {
-    sql::Query q(conn_,
-                 "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    q.bind_all(rid, stored.type, stored.id, version, stored.last_updated_us, p.method, stored.json);
-    FHIR_CHECK(q.run());
+    // The history row is kept back and inserted with others (flush_history).
+    PendingHistory h;
+    h.rid = rid;
+    h.version = version;
+    h.last_updated_us = stored.last_updated_us;
+    h.type = stored.type;
+    h.id = stored.id;
+    h.json = stored.json;
+    h.method = p.method;
+    history_.push_back(std::move(h));
+    if (history_.size() >= kHistoryRowsPerInsert) FHIR_CHECK(flush_history());
   }
   for (std::size_t i = 0; i < hooks_.size(); ++i) {
     const HookData* data = i < p.hook_data.size() ? p.hook_data[i].get() : nullptr;
     FHIR_CHECK(hooks_[i]->on_prepared_write(conn_, rid, stored, data));
   }
   return created;
+}
+
+base::Status WriteTx::flush_history() {
+  if (history_.empty()) return {};
+  static const std::string kInsert =
+      "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) VALUES ";
+  static const std::string kRow = "(?, ?, ?, ?, ?, ?, ?)";
+  static const std::string kOne = kInsert + kRow;
+  static const std::string kMany = [] {
+    std::string sql = kInsert;
+    for (std::size_t i = 0; i < kHistoryRowsPerInsert; ++i) sql += (i ? ", " : "") + kRow;
+    return sql;
+  }();
+  std::size_t i = 0;
+  for (; i + kHistoryRowsPerInsert <= history_.size(); i += kHistoryRowsPerInsert) {
+    sql::Query q(conn_, kMany);
+    for (std::size_t j = i; j < i + kHistoryRowsPerInsert; ++j) {
+      const PendingHistory& h = history_[j];
+      q.bind_all(h.rid, h.type, h.id, h.version, h.last_updated_us, h.method, h.json);
+    }
+    FHIR_CHECK(q.run());
+  }
+  for (; i < history_.size(); ++i) {
+    const PendingHistory& h = history_[i];
+    sql::Query q(conn_, kOne);
+    q.bind_all(h.rid, h.type, h.id, h.version, h.last_updated_us, h.method, h.json);
+    FHIR_CHECK(q.run());
+  }
+  history_.clear();
+  return {};
 }
 
 base::Result<WriteResult> WriteTx::create(std::string_view type, base::Json resource,
@@ -272,6 +312,7 @@ base::Result<StoredResource> read_current(sql::Connection& conn, std::string_vie
 }  // namespace
 
 base::Result<StoredResource> WriteTx::read(std::string_view type, std::string_view id) {
+  FHIR_CHECK(flush_history());
   return read_current(conn_, type, id);
 }
 
@@ -375,6 +416,7 @@ base::Status ResourceStore::write(const std::function<base::Status(WriteTx&)>& f
     }
   } end{hooks_};
   FHIR_CHECK(fn(wtx));
+  FHIR_CHECK(wtx.flush_history());
   for (WriteHook* hook : hooks_) FHIR_CHECK(hook->before_commit(wtx));
   return tx.commit();
 }

@@ -127,6 +127,10 @@ class WriteTx {
   base::Result<bool> put_prepared(PreparedResource& p);
   // Reads the current version as this transaction sees it.
   base::Result<StoredResource> read(std::string_view type, std::string_view id);
+  // Writes the history rows put_prepared keeps back (it writes them many to an INSERT). Called
+  // by ResourceStore::write before the hooks' before_commit, and before any other write or read
+  // of this transaction, so history keeps the write order. Errors: the database's.
+  base::Status flush_history();
   // The transaction's connection, for hooks that query inside it.
   sql::Connection& connection() { return conn_; }
 
@@ -137,6 +141,12 @@ class WriteTx {
   const std::vector<WriteHook*>& hooks_;
   std::int64_t now_us_;
   std::int64_t next_rid_ = 0;  // put_prepared's next rid; 0: read it from the table
+  struct PendingHistory {
+    std::int64_t rid = 0, version = 0, last_updated_us = 0;
+    std::string type, id, json;
+    const char* method = "PUT";
+  };
+  std::vector<PendingHistory> history_;  // put_prepared's rows not yet inserted
 };
 
 class ResourceStore {

@@ -96,4 +96,45 @@ TEST_F(StampedJsonTest, PutPreparedRewritesTheVersionOfAnExistingResource) {
   EXPECT_NE(v1->json.find("\"active\":true"), std::string::npos);
 }
 
+TEST_F(StampedJsonTest, KeptBackHistoryRowsAreWrittenInWriteOrder) {
+  // put_prepared inserts history rows 32 to a statement; an ordinary write in the same
+  // transaction, and the end of the transaction, write what is kept back first.
+  std::vector<store::PreparedResource> prepared;
+  for (int i = 0; i < 40; ++i) {
+    Json r = Json::parse(R"({"resourceType":"Patient","active":true})");
+    prepared.push_back(rs_->prepare("Patient", "h" + std::to_string(i), r, 3'000'000 + i));
+  }
+  auto s = rs_->write([&](store::WriteTx& tx) -> base::Status {
+    for (int i = 0; i < 35; ++i) {
+      FHIR_TRY(bool created, tx.put_prepared(prepared[i]));
+      (void)created;
+    }
+    FHIR_TRY(auto updated, tx.update("Patient", "h3", Json::parse(R"({"resourceType":"Patient","id":"h3","active":false})")));
+    (void)updated;
+    for (int i = 35; i < 40; ++i) {
+      FHIR_TRY(bool created, tx.put_prepared(prepared[i]));
+      (void)created;
+    }
+    FHIR_TRY(auto read, tx.read("Patient", "h39"));
+    if (read.version != 1) return base::internal_error("h39 not readable in its transaction");
+    return {};
+  });
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto h = rs_->history({.type = std::string("Patient"), .count = 100});
+  ASSERT_TRUE(h.ok()) << h.error().message;
+  ASSERT_EQ(h->entries.size(), 41u);
+  std::vector<std::string> order;  // oldest first
+  for (auto it = h->entries.rbegin(); it != h->entries.rend(); ++it) {
+    order.push_back(it->resource.id + "/" + std::to_string(it->resource.version));
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < 35; ++i) expected.push_back("h" + std::to_string(i) + "/1");
+  expected.push_back("h3/2");
+  for (int i = 35; i < 40; ++i) expected.push_back("h" + std::to_string(i) + "/1");
+  EXPECT_EQ(order, expected);
+  auto v1 = rs_->vread("Patient", "h20", 1);
+  ASSERT_TRUE(v1.ok()) << v1.error().message;
+  EXPECT_EQ(v1->json, prepared[20].json);
+}
+
 }  // namespace

@@ -274,14 +274,20 @@ sed -e "s|@USER_LINE@|$user_line|" -e "s|@NGINX_DIR@|$ngx|g" -e "s|@WWW_DIR@|$ww
 NGINX_STOCK_PID=$!
 pids+=("$NGINX_STOCK_PID")
 NGINX_STOCK=http://127.0.0.1:$NGINX_STOCK_PORT
-for ((i = 0; ; i++)); do
-  kill -0 "$NGINX_STOCK_PID" 2>/dev/null || die "nginx (stock) exited: $(tail -n 5 "$tmp/nginx-stock.log" 2>/dev/null)"
-  c1=$(curl -s -o "$tmp/nginx-stock.json" -w '%{http_code}' "$NGINX_STOCK/r4/Patient/$SAMPLE_ID" || true)
-  [[ $c1 == 200 ]] && break
-  ((i < 200)) || die "nginx (stock) did not answer on $NGINX_STOCK"
-  sleep 0.05
-done
-cmp -s "$www/patient.json" "$tmp/nginx-stock.json" || die "nginx (stock) does not serve the stored bytes"
+# serves_stored_bytes NAME PID URL LOG: waits (10 s at most) until URL answers 200 with exactly the
+# stored Patient's bytes, or dies naming NAME (and the tail of LOG when PID has exited).
+serves_stored_bytes() {
+  local name=$1 pid=$2 url=$3 log=$4 code i
+  for ((i = 0; ; i++)); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited: $(tail -n 5 "$log" 2>/dev/null)"
+    code=$(curl -s -o "$tmp/$name.json" -w '%{http_code}' "$url" || true)
+    [[ $code == 200 ]] && break
+    ((i < 200)) || die "$name did not answer on $url (port taken? run again)"
+    sleep 0.05
+  done
+  cmp -s "$www/patient.json" "$tmp/$name.json" || die "$name does not serve the stored bytes"
+}
+serves_stored_bytes nginx-stock "$NGINX_STOCK_PID" "$NGINX_STOCK/r4/Patient/$SAMPLE_ID" "$tmp/nginx-stock.log"
 
 # The floor: a bare cpp-httplib server (bench/httplib_floor/httplib_floor.cpp, set up as fhir-serve
 # sets up its server, no routing, database or logging) serving the same bytes from memory.
@@ -294,14 +300,7 @@ FLOOR_PORT=$REPLY
 FLOOR_PID=$!
 pids+=("$FLOOR_PID")
 FLOOR=http://127.0.0.1:$FLOOR_PORT
-for ((i = 0; ; i++)); do
-  kill -0 "$FLOOR_PID" 2>/dev/null || die "httplib_floor exited: $(tail -n 5 "$tmp/httplib_floor.log")"
-  c1=$(curl -s -o "$tmp/floor.json" -w '%{http_code}' "$FLOOR/r4/Patient/$SAMPLE_ID" || true)
-  [[ $c1 == 200 ]] && break
-  ((i < 200)) || die "httplib_floor did not answer on $FLOOR (port taken? run again)"
-  sleep 0.05
-done
-cmp -s "$www/patient.json" "$tmp/floor.json" || die "httplib_floor does not serve the stored bytes"
+serves_stored_bytes httplib_floor "$FLOOR_PID" "$FLOOR/r4/Patient/$SAMPLE_ID" "$tmp/httplib_floor.log"
 
 # Response sizes as the clients see them (headers + body), for the report.
 resp_size() { curl -s "${@:2}" -o /dev/null -w '%{size_header}+%{size_download}' "$1"; }

@@ -6,24 +6,10 @@
 #include "search/access.hpp"
 #include "search/extract.hpp"
 #include "search/normalize.hpp"
+#include "search/sql_clause.hpp"
 
 namespace search {
 namespace {
-
-// One criterion, compiled. Either a subquery producing rids (alias x, ending in WHERE
-// conditions so that " AND x.rid = r.rid" can be appended), or a plain condition in which
-// "{r}" stands for the outer resources alias.
-struct Clause {
-  std::string subquery;
-  std::string plain;
-  std::vector<Bind> binds;
-  bool negated = false;
-  int priority = 9;  // lower drives the query
-  // Set when `subquery` is "SELECT x.rid FROM <join_table> x WHERE <join_cond>" (binds: `binds`)
-  // and an index hands its rows out in rid order for the bound values, so that the clause can
-  // drive a page as a join (compile_page). A rid may come more than once, in adjacent rows.
-  std::string join_table, join_cond;
-};
 
 const char* table_for(ParamType t) {
   switch (t) {
@@ -216,8 +202,7 @@ void value_condition(const Criterion& c, const Value& v, const std::string& base
   }
 }
 
-base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base,
-                                       const Access* access);
+}  // namespace
 
 // Conditions over `alias` for a clause; the driver form uses IN, the others EXISTS. `alias` may
 // itself be "{r}" (a clause nested in another plain clause).
@@ -235,7 +220,7 @@ std::string render(const Clause& cl, const std::string& alias, bool driver) {
 
 // Combines clauses over `alias`: the best positive subquery drives, the rest filter.
 // `drivers`: false renders every subquery as a correlated EXISTS (for conditions checked row by row).
-SqlFragment combine(std::vector<Clause>& clauses, const std::string& alias, bool drivers = true) {
+SqlFragment combine(std::vector<Clause>& clauses, const std::string& alias, bool drivers) {
   std::stable_sort(clauses.begin(), clauses.end(), [](const Clause& a, const Clause& b) {
     const bool da = !a.negated && !a.subquery.empty(), db = !b.negated && !b.subquery.empty();
     if (da != db) return da;
@@ -250,6 +235,8 @@ SqlFragment combine(std::vector<Clause>& clauses, const std::string& alias, bool
   }
   return out;
 }
+
+namespace {
 
 base::Result<Clause> special_clause(const Criterion& c) {
   Clause cl;
@@ -275,10 +262,7 @@ base::Result<Clause> special_clause(const Criterion& c) {
   return cl;
 }
 
-// The access clauses of one type (over "{r}"), for a criterion's chain or _has: nothing when
-// `access` is null.
-base::Result<std::vector<Clause>> type_access_clauses(const Access* access, std::string_view type, const ParamIds& ids,
-                                                      const std::string& base);
+}  // namespace
 
 base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, const std::string& base,
                                        const Access* access) {
@@ -344,284 +328,6 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
 }
 
 
-// A compartment row c whose resource is not a Group with another patient among its members.
-constexpr const char* kSoleGroup =
-    "NOT EXISTS (SELECT 1 FROM compartment c2 JOIN resources g ON g.rid = c2.rid WHERE c2.rid = c.rid "
-    "AND c2.patient_id <> c.patient_id AND g.type = 'Group')";
-// The same for the referencing row rf (rf.rid = c.rid), so that it is tested only for the
-// references that match, not for every compartment row.
-constexpr const char* kSoleGroupRf =
-    "NOT EXISTS (SELECT 1 FROM compartment c2 JOIN resources g ON g.rid = c2.rid WHERE c2.rid = rf.rid "
-    "AND c2.patient_id <> c.patient_id AND g.type = 'Group')";
-
-// Two forms of every access rule: `set` gives a subquery of the rids that may be seen (evaluated
-// once per statement: drives a search), `row` a correlated condition on one row {r} (cheap when
-// few rows are checked: reads, included resources, system searches' exact test).
-enum class Form { set, row };
-
-// Set: rids in the patient's compartment (alias x). One bind: the patient.
-constexpr const char* kCompartmentSet = "SELECT x.rid FROM compartment x WHERE x.patient_id = ?";
-// Row: {r} is in the patient's compartment. One bind: the patient.
-constexpr const char* kCompartmentRow = "EXISTS (SELECT 1 FROM compartment c WHERE c.rid = {r}.rid AND c.patient_id = ?)";
-
-// Set: rids of the resources referenced (relative references) from the patient's visible
-// compartment resources (alias x); `typed` adds "AND x.type = ?". Binds: patient[, type].
-std::string referenced_set(bool typed) {
-  return std::string(
-             "SELECT x.rid FROM compartment c JOIN idx_reference rf ON rf.rid = c.rid "
-             "JOIN resources x ON x.type = rf.target_type AND x.id = rf.target_id "
-             "WHERE c.patient_id = ? AND rf.url IS NULL AND ") +
-         kSoleGroup + (typed ? " AND x.type = ?" : "");
-}
-// Row: {r} is referenced from the patient's visible compartment resources. One bind: the patient.
-std::string referenced_row() {
-  return std::string(
-             "EXISTS (SELECT 1 FROM compartment c JOIN idx_reference rf ON rf.rid = c.rid WHERE c.patient_id = ? "
-             "AND rf.target_id = {r}.id AND rf.target_type = {r}.type AND rf.url IS NULL AND ") +
-         kSoleGroupRf + ")";
-}
-
-// Row: every reference of parameter `pid` of {r} points (relatively) at a resource in the
-// patient's visible compartment, and there is at least one. One bind: the patient.
-std::string via_row(std::int64_t pid) {
-  const std::string p = std::to_string(pid);
-  return "(EXISTS (SELECT 1 FROM idx_reference v WHERE v.rid = {r}.rid AND v.param = " + p +
-         // (+v.param: look the row's references up by rid, not every reference of the parameter)
-         ") AND NOT EXISTS (SELECT 1 FROM idx_reference v WHERE v.rid = {r}.rid AND +v.param = " + p +
-         " AND NOT (v.url IS NULL AND EXISTS (SELECT 1 FROM resources t JOIN compartment c ON c.rid = t.rid "
-         "WHERE t.type = v.target_type AND t.id = v.target_id AND c.patient_id = ? AND " + kSoleGroup + "))))";
-}
-// Set: rids that may pass via_row(pid): a reference of `pid` into the compartment (alias v). One
-// bind: the patient.
-std::string via_candidates(std::int64_t pid) {
-  return "SELECT v.rid FROM compartment c JOIN resources t ON t.rid = c.rid JOIN idx_reference v ON v.param = " +
-         std::to_string(pid) + " AND v.target_id = t.id AND v.target_type = t.type WHERE c.patient_id = ?";
-}
-
-base::Result<std::vector<std::int64_t>> via_ids(const TypeAccess& ta, const ParamIds& ids) {
-  std::vector<std::int64_t> out;
-  for (const SearchParam* p : ta.via) {
-    auto id = ids.id(*p);
-    if (!id) return base::internal_error("no id for search parameter " + p->resource_type + "." + p->code);
-    out.push_back(*id);
-  }
-  return out;
-}
-
-// The clauses (over {r}) restricting a row known to be of `type` to what `access` lets be seen.
-base::Result<std::vector<Clause>> access_clauses(const Access& access, std::string_view type, const ParamIds& ids,
-                                                 const std::string& base, Form form) {
-  std::vector<Clause> out;
-  const TypeAccess* ta = access.find(type);
-  if (!ta) {
-    Clause none;
-    none.plain = "0";
-    out.push_back(std::move(none));
-    return out;
-  }
-  const std::string& patient = access.patient;
-  switch (ta->reach) {
-    case Reach::all:
-      break;
-    case Reach::patient_self: {
-      Clause cl;
-      cl.plain = "{r}.id = ?";
-      cl.binds.emplace_back(patient);
-      cl.priority = 0;
-      out.push_back(std::move(cl));
-      break;
-    }
-    case Reach::compartment:
-    case Reach::compartment_sole:
-    case Reach::referenced: {
-      const bool in_compartment = ta->reach != Reach::referenced;
-      FHIR_TRY(auto via, via_ids(*ta, ids));
-      // Row: (base OR via...). Set: the base set drives (widened by the via candidates, then the
-      // exact row test filters).
-      Clause exact;
-      exact.plain = in_compartment ? kCompartmentRow : referenced_row();
-      exact.binds.emplace_back(patient);
-      for (std::int64_t pid : via) {
-        exact.plain += " OR " + via_row(pid);
-        exact.binds.emplace_back(patient);
-      }
-      if (!via.empty()) exact.plain = "(" + exact.plain + ")";
-      if (form == Form::row) {
-        out.push_back(std::move(exact));
-      } else {
-        // Priority 1: a reference criterion given first (e.g. patient=<the patient>, which picks
-        // the type's rows only) still drives; otherwise the patient's set does.
-        Clause driver;
-        driver.priority = 1;
-        driver.subquery = in_compartment ? std::string(kCompartmentSet) : referenced_set(true);
-        if (in_compartment && via.empty()) {
-          // compartment_patient (patient_id, rid) gives the rids in order.
-          driver.join_table = "compartment";
-          driver.join_cond = "x.patient_id = ?";
-        }
-        driver.binds.emplace_back(patient);
-        if (!in_compartment) driver.binds.emplace_back(std::string(type));
-        if (!via.empty()) {
-          driver.subquery = "SELECT x.rid FROM (" + driver.subquery;
-          for (std::int64_t pid : via) {
-            driver.subquery += " UNION " + via_candidates(pid);
-            driver.binds.emplace_back(patient);
-          }
-          driver.subquery += ") x WHERE 1";
-        }
-        out.push_back(std::move(driver));
-        if (!via.empty()) out.push_back(std::move(exact));
-      }
-      if (ta->reach == Reach::compartment_sole) {
-        Clause sole;
-        sole.plain = "NOT EXISTS (SELECT 1 FROM compartment c2 WHERE c2.rid = {r}.rid AND c2.patient_id <> ?)";
-        sole.binds.emplace_back(patient);
-        out.push_back(std::move(sole));
-      }
-      break;
-    }
-  }
-  if (ta->any_of.empty()) return out;
-  std::vector<SqlFragment> alternatives;
-  for (const auto& alternative : ta->any_of) {
-    std::vector<Clause> clauses;
-    for (const auto& c : alternative) {
-      FHIR_TRY(Clause cl, compile_criterion(c, ids, base, nullptr));
-      clauses.push_back(std::move(cl));
-    }
-    if (ta->any_of.size() == 1 && form == Form::set) {
-      for (auto& cl : clauses) out.push_back(std::move(cl));
-      return out;
-    }
-    alternatives.push_back(combine(clauses, "{r}", false));
-  }
-  Clause any;
-  any.plain = "(";
-  for (std::size_t i = 0; i < alternatives.size(); ++i) {
-    any.plain += (i ? " OR (" : "(") + alternatives[i].sql + ")";
-    any.binds.insert(any.binds.end(), alternatives[i].binds.begin(), alternatives[i].binds.end());
-  }
-  any.plain += ")";
-  out.push_back(std::move(any));
-  return out;
-}
-
-base::Result<std::vector<Clause>> type_access_clauses(const Access* access, std::string_view type, const ParamIds& ids,
-                                                      const std::string& base) {
-  if (!access) return std::vector<Clause>{};
-  return access_clauses(*access, type, ids, base, Form::set);
-}
-
-// A literal list of type names ('A', 'B'): our own constant names from the access map, never input.
-std::string type_list(const std::vector<std::string_view>& types) {
-  std::string out;
-  for (auto t : types) out += std::string(out.empty() ? "'" : ", '") + std::string(t) + "'";
-  return out;
-}
-
-// The row condition over {r} for a row of any type: per reach, the unfiltered types share one test.
-base::Result<SqlFragment> any_type_condition(const Access& access, const ParamIds& ids, const std::string& base) {
-  std::vector<std::string_view> all, self, compartment, referenced;
-  std::vector<std::string_view> single;  // filtered, via or sole: one condition each
-  for (const auto& [type, ta] : access.types) {
-    const bool simple = ta.any_of.empty() && ta.via.empty();
-    if (!simple || ta.reach == Reach::compartment_sole) single.push_back(type);
-    else if (ta.reach == Reach::all) all.push_back(type);
-    else if (ta.reach == Reach::patient_self) self.push_back(type);
-    else if (ta.reach == Reach::compartment) compartment.push_back(type);
-    else referenced.push_back(type);
-  }
-  SqlFragment out;
-  auto add = [&](const std::string& sql) { out.sql += (out.sql.empty() ? "(" : " OR (") + sql + ")"; };
-  if (!all.empty()) add("{r}.type IN (" + type_list(all) + ")");
-  if (!self.empty()) {
-    add("{r}.type IN (" + type_list(self) + ") AND {r}.id = ?");
-    out.binds.emplace_back(access.patient);
-  }
-  if (!compartment.empty()) {
-    add("{r}.type IN (" + type_list(compartment) + ") AND " + kCompartmentRow);
-    out.binds.emplace_back(access.patient);
-  }
-  if (!referenced.empty()) {
-    add("{r}.type IN (" + type_list(referenced) + ") AND " + referenced_row());
-    out.binds.emplace_back(access.patient);
-  }
-  for (auto type : single) {
-    FHIR_TRY(auto clauses, access_clauses(access, type, ids, base, Form::row));
-    SqlFragment cond = combine(clauses, "{r}", false);
-    add("{r}.type = ? AND " + cond.sql);
-    out.binds.emplace_back(std::string(type));
-    out.binds.insert(out.binds.end(), cond.binds.begin(), cond.binds.end());
-  }
-  if (out.sql.empty()) out.sql = "0";
-  else out.sql = "(" + out.sql + ")";
-  return out;
-}
-
-// A driver for a system-level search when every type is patient-restricted: the union of the
-// sets the types' rules draw from (otherwise nothing drives and every resource would be tested).
-std::optional<Clause> any_type_driver(const Access& access, const ParamIds& ids) {
-  bool compartment = false, referenced = false;
-  std::vector<std::int64_t> via;
-  for (const auto& [type, ta] : access.types) {
-    if (ta.reach == Reach::all) return std::nullopt;
-    if (ta.reach == Reach::referenced) referenced = true;
-    else compartment = true;  // the Patient itself is in its own compartment
-    auto v = via_ids(ta, ids);
-    if (v) via.insert(via.end(), v->begin(), v->end());
-  }
-  if (!compartment && !referenced) return std::nullopt;
-  Clause cl;
-  cl.priority = 0;
-  std::string sets;
-  auto add = [&](const std::string& sql) { sets += (sets.empty() ? "" : " UNION ") + sql; };
-  if (compartment) add(kCompartmentSet);
-  if (compartment) cl.binds.emplace_back(access.patient);
-  if (referenced) {
-    add(referenced_set(false));
-    cl.binds.emplace_back(access.patient);
-  }
-  for (std::int64_t pid : via) {
-    add(via_candidates(pid));
-    cl.binds.emplace_back(access.patient);
-  }
-  cl.subquery = "SELECT x.rid FROM (" + sets + ") x WHERE 1";
-  return cl;
-}
-
-std::string substitute(std::string sql, const std::string& alias) {
-  for (auto pos = sql.find("{r}"); pos != std::string::npos; pos = sql.find("{r}", pos + alias.size())) {
-    sql.replace(pos, 3, alias);
-  }
-  return sql;
-}
-
-}  // namespace
-
-base::Result<SqlFragment> access_condition(const Access& access, std::string_view type, const std::string& alias,
-                                           const ParamIds& ids, const std::string& base) {
-  if (type.empty()) {
-    FHIR_TRY(SqlFragment cond, any_type_condition(access, ids, base));
-    cond.sql = substitute(std::move(cond.sql), alias);
-    return cond;
-  }
-  FHIR_TRY(auto clauses, access_clauses(access, type, ids, base, Form::row));
-  if (clauses.empty()) return SqlFragment{"1", {}};
-  return combine(clauses, alias, false);
-}
-
-std::optional<SqlFragment> referenced_via(const Access& access, const std::string& alias, const std::string& ref) {
-  std::vector<std::string_view> types;
-  for (const auto& [type, ta] : access.types) {
-    if (ta.reach == Reach::referenced && ta.any_of.empty()) types.push_back(type);
-  }
-  if (types.empty()) return std::nullopt;
-  SqlFragment out;
-  out.sql = "(" + alias + ".type IN (" + type_list(types) + ") AND " + ref + ".url IS NULL AND EXISTS (SELECT 1 FROM "
-            "compartment c WHERE c.rid = " + ref + ".rid AND c.patient_id = ? AND " + kSoleGroup + "))";
-  out.binds.emplace_back(access.patient);
-  return out;
-}
 
 namespace {
 

@@ -1,88 +1,17 @@
 #include "model/bundle.hpp"
 
-#include <array>
-#include <cstdint>
-#include <cstring>
 #include <stdexcept>
 
 #include "base/fhir_time.hpp"
+#include "base/json_escape.hpp"
 #include "base/uuid.hpp"
 
 namespace model {
 
-namespace {
-
-// True for the bytes JSON strings must escape: control characters, '"' and '\\'.
-constexpr auto kEscape = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[c] = true;
-  t['"'] = true;
-  t['\\'] = true;
-  return t;
-}();
-
-// The index of the first byte at or after `from` that JSON must escape, else s.size(). Eight bytes
-// at a time: a word holds such a byte when one of its bytes is below 0x20, '"' or '\\' (the
-// "has a zero byte" test on x - 0x20.., x ^ '"'.., x ^ '\\'..; `& ~x` leaves bytes >= 0x80 out).
-// A borrow can flag a byte wrongly only above a byte that really is flagged, and the word is then
-// scanned byte by byte, so the answer is exact.
-std::size_t next_escape(std::string_view s, std::size_t from) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  std::size_t i = from;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, s.data() + i, 8);
-    const std::uint64_t quote = x ^ (kOnes * '"'), slash = x ^ (kOnes * '\\');
-    if ((((x - kOnes * 0x20) | (quote - kOnes) | (slash - kOnes)) & ~x & kHigh) == 0) continue;
-    for (std::size_t j = i; j < i + 8; ++j) {
-      if (kEscape[static_cast<unsigned char>(s[j])]) return j;
-    }
-  }
-  for (; i < s.size(); ++i) {
-    if (kEscape[static_cast<unsigned char>(s[i])]) return i;
-  }
-  return s.size();
-}
-
-// Appends `s` escaped for the inside of a JSON string literal: runs without escapes are appended whole.
-void append_escaped(std::string& out, std::string_view s) {
-  std::size_t run = 0;
-  for (std::size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, i + 1)) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-}
-
-// Appends `s` as a JSON string literal.
-void append_quoted(std::string& out, std::string_view s) {
-  out.push_back('"');
-  append_escaped(out, s);
-  out.push_back('"');
-}
-
-}  // namespace
-
 std::string json_quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
-  append_quoted(out, s);
+  base::append_json_quoted(out, s);
   return out;
 }
 
@@ -107,7 +36,7 @@ class ObjectWriter {
   void field(std::string_view name, std::string_view value) {
     if (value.empty()) return;
     key(name);
-    append_quoted(out_, value);
+    base::append_json_quoted(out_, value);
   }
   void raw(std::string_view name, std::string_view raw) {
     if (raw.empty()) return;
@@ -118,7 +47,7 @@ class ObjectWriter {
   void key(std::string_view name) {
     if (!first_) out_.push_back(',');
     first_ = false;
-    append_quoted(out_, name);
+    base::append_json_quoted(out_, name);
     out_.push_back(':');
   }
   void close() { out_.push_back('}'); }
@@ -132,11 +61,11 @@ class ObjectWriter {
 void write_header(std::string& out, std::string_view type, const std::optional<std::int64_t>& total,
                   const std::vector<std::pair<std::string, std::string>>& links) {
   out += "{\"resourceType\":\"Bundle\",\"id\":";
-  append_quoted(out, base::new_uuid());
+  base::append_json_quoted(out, base::new_uuid());
   out += ",\"meta\":{\"lastUpdated\":";
-  append_quoted(out, base::format_instant(base::now_us()));
+  base::append_json_quoted(out, base::format_instant(base::now_us()));
   out += "},\"type\":";
-  append_quoted(out, type);
+  base::append_json_quoted(out, type);
   if (total) {
     out += ",\"total\":";
     out += std::to_string(*total);
@@ -146,9 +75,9 @@ void write_header(std::string& out, std::string_view type, const std::optional<s
     for (std::size_t i = 0; i < links.size(); ++i) {
       if (i) out.push_back(',');
       out += "{\"relation\":";
-      append_quoted(out, links[i].first);
+      base::append_json_quoted(out, links[i].first);
       out += ",\"url\":";
-      append_quoted(out, links[i].second);
+      base::append_json_quoted(out, links[i].second);
       out.push_back('}');
     }
     out.push_back(']');
@@ -202,18 +131,18 @@ void BundleWriter::add_match(std::string_view base, std::string_view type, std::
                              std::string_view resource_json, std::string_view mode) {
   begin_entry();
   out_ += "{\"fullUrl\":\"";
-  append_escaped(out_, base);
+  base::append_json_escaped(out_, base);
   out_.push_back('/');
-  append_escaped(out_, type);
+  base::append_json_escaped(out_, type);
   out_.push_back('/');
-  append_escaped(out_, id);
+  base::append_json_escaped(out_, id);
   out_.push_back('"');
   if (!resource_json.empty()) {
     out_ += ",\"resource\":";
     out_ += resource_json;
   }
   out_ += ",\"search\":{\"mode\":";
-  append_quoted(out_, mode);
+  base::append_json_quoted(out_, mode);
   out_ += "}}";
 }
 

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "base/json_escape.hpp"
+
 namespace store {
 namespace {
 
@@ -83,31 +85,7 @@ class Writer {
     for (const char c : s) {
       if (static_cast<unsigned char>(c) >= 0x80) return false;
     }
-    out_ += '"';
-    std::size_t plain = 0;  // start of the run not yet written
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s, plain, i - plain);
-      plain = i + 1;
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default: {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out_ += "\\u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 0xf];
-        }
-      }
-    }
-    out_.append(s, plain, std::string::npos);
-    out_ += '"';
+    base::append_json_quoted(out_, s);
     return true;
   }
 

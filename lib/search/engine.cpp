@@ -5,8 +5,8 @@
 #include <set>
 
 #include "base/crypto.hpp"
+#include "base/json_escape.hpp"
 #include "base/uuid.hpp"
-#include "model/bundle.hpp"
 #include "search/access.hpp"
 #include "search/sql_compiler.hpp"
 
@@ -38,7 +38,7 @@ std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const
   // The JSON is written by hand (it is made for every page with a next link); decode_cursor
   // parses it back with nlohmann.
   std::string j = c.previous ? "{\"d\":\"p\",\"q\":" : "{\"d\":\"n\",\"q\":";
-  j += model::json_quote(fingerprint);
+  base::append_json_quoted(j, fingerprint);
   j += ",\"r\":" + std::to_string(c.rid);
   if (c.total) j += ",\"t\":" + std::to_string(*c.total);
   j += ",\"k\":[";
@@ -47,7 +47,7 @@ std::string encode_cursor(const Cursor& c, const std::string& fingerprint, const
     const auto& b = c.keys[i];
     if (const auto* n = std::get_if<std::int64_t>(&b)) j += std::to_string(*n);
     else if (const auto* d = std::get_if<double>(&b)) j += nlohmann::json(*d).dump();
-    else j += model::json_quote(std::get<std::string>(b));
+    else base::append_json_quoted(j, std::get<std::string>(b));
   }
   j += "]}";
   const std::string payload = base::base64url_encode(j);

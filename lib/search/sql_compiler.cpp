@@ -377,13 +377,8 @@ bool drives(const Clause& c) { return !c.negated && !c.subquery.empty(); }
 }  // namespace
 
 base::Result<SqlFragment> compile_where(const SearchRequest& req, const ParamIds& ids) {
-  FHIR_TRY(auto clauses, search_clauses(req, ids));
-  SqlFragment out = row_conditions(req, std::any_of(clauses.begin(), clauses.end(), drives));
-  if (!clauses.empty()) {
-    out.sql += " AND ";
-    out.append(combine(clauses, "r"));
-  }
-  return out;
+  FHIR_TRY(PageSql page, compile_page(req, ids, /*allow_join=*/false));
+  return std::move(page.where);
 }
 
 base::Result<PageSql> compile_page(const SearchRequest& req, const ParamIds& ids, bool allow_join) {

@@ -1,5 +1,7 @@
 #include "audit/api_log.hpp"
 
+#include "sql/multi_insert.hpp"
+
 namespace audit {
 
 ApiLog::ApiLog(sql::Database& db, std::size_t max_queue) : db_(db), max_queue_(max_queue) {
@@ -71,37 +73,20 @@ void ApiLog::write_batch(std::deque<ApiLogEntry>& batch) {
     write_errors_.fetch_add(batch.size());
     return;
   }
-  // Rows go in 32 to a statement (one statement's overhead and one AUTOINCREMENT bookkeeping per
-  // 32 rows instead of per row), the rest one by one.
-  constexpr std::size_t kChunk = 32;
-  static const std::string kRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  static const std::string kInsert =
+  static const sql::MultiInsert kInsert(
       "INSERT INTO api_log (at, method, route, path, status, duration_us, client_id, user_id, patient_id, ip, "
-      "request_body, response_body) VALUES ";
-  static const std::string kOne = kInsert + kRow;
-  static const std::string kMany = [] {
-    std::string sql = kInsert;
-    for (std::size_t i = 0; i < kChunk; ++i) sql += (i ? ", " : "") + kRow;
-    return sql;
-  }();
-  const auto bind_entry = [](sql::Query& q, const ApiLogEntry& e) {
+      "request_body, response_body)",
+      12);
+  std::size_t written = 0;
+  const auto s = kInsert.run(**conn, batch, [](sql::Query& q, const ApiLogEntry& e) {
     q.bind_all(e.at_us, e.method, e.route, e.path, e.status, e.duration_us);
-    for (const std::string* s : {&e.client_id, &e.user_id, &e.patient_id, &e.ip, &e.request_body,
+    for (const std::string* v : {&e.client_id, &e.user_id, &e.patient_id, &e.ip, &e.request_body,
                                  &e.response_body}) {
-      if (s->empty()) q.bind_null(); else q.bind(*s);
+      if (v->empty()) q.bind_null(); else q.bind(*v);
     }
-  };
-  std::size_t i = 0;
-  for (; i + kChunk <= batch.size(); i += kChunk) {
-    sql::Query q(**conn, kMany);
-    for (std::size_t j = i; j < i + kChunk; ++j) bind_entry(q, batch[j]);
-    if (!q.run().ok()) write_errors_.fetch_add(kChunk);
-  }
-  for (; i < batch.size(); ++i) {
-    sql::Query q(**conn, kOne);
-    bind_entry(q, batch[i]);
-    if (!q.run().ok()) write_errors_.fetch_add(1);
-  }
+  }, &written);
+  // A failed statement stops the batch: its rows and the ones after it count as not written.
+  if (!s.ok()) write_errors_.fetch_add(batch.size() - written);
   if (!tx.commit().ok()) write_errors_.fetch_add(batch.size());
 }
 

@@ -6,6 +6,7 @@
 
 #include "model/resource_types.hpp"
 #include "search/extract.hpp"
+#include "sql/multi_insert.hpp"
 
 namespace search {
 
@@ -105,38 +106,6 @@ void bind_optional(sql::Query& q, const std::string& s) {
   if (s.empty()) q.bind_null(); else q.bind(s);
 }
 
-// Index rows go in with multi-row INSERTs (64, 8 or 1 rows per statement): a statement costs
-// SQLite far more than a row, and a bulk load writes tens of millions of rows.
-constexpr std::size_t kRowsPerInsert[] = {64, 8, 1};
-
-struct TableSql {
-  std::string text[3];  // for kRowsPerInsert[i] rows
-  TableSql(const char* head, int columns) {
-    std::string one = "(";
-    for (int c = 0; c < columns; ++c) one += c ? ",?" : "?";
-    one += ")";
-    for (int i = 0; i < 3; ++i) {
-      text[i] = head;
-      for (std::size_t r = 0; r < kRowsPerInsert[i]; ++r) text[i] += (r ? "," : " VALUES ") + one;
-    }
-  }
-};
-
-template <class Row, class Bind>
-base::Status insert_many(sql::Connection& conn, const TableSql& sql, const std::vector<Row>& rows, Bind bind) {
-  std::size_t i = 0;
-  while (i < rows.size()) {
-    const std::size_t left = rows.size() - i;
-    const int which = left >= kRowsPerInsert[0] ? 0 : left >= kRowsPerInsert[1] ? 1 : 2;
-    const std::size_t n = kRowsPerInsert[which];
-    sql::Query q(conn, sql.text[which]);
-    for (std::size_t k = 0; k < n; ++k) bind(q, rows[i + k]);
-    FHIR_CHECK(q.run());
-    i += n;
-  }
-  return {};
-}
-
 template <class V>
 struct Row {
   std::int64_t rid;
@@ -160,14 +129,14 @@ struct Indexer::Rows final : store::HookData {
 };
 
 base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<std::int64_t, const Rows*>>& items) {
-  static const TableSql kString("INSERT INTO idx_string (rid, param, norm, exact)", 4);
-  static const TableSql kToken("INSERT INTO idx_token (rid, param, system, code, text, of_type)", 6);
-  static const TableSql kReference("INSERT INTO idx_reference (rid, param, target_type, target_id, url)", 5);
-  static const TableSql kDate("INSERT INTO idx_date (rid, param, low, high)", 4);
-  static const TableSql kNumber("INSERT INTO idx_number (rid, param, value)", 3);
-  static const TableSql kQuantity("INSERT INTO idx_quantity (rid, param, value, system, code, unit)", 6);
-  static const TableSql kUri("INSERT INTO idx_uri (rid, param, value)", 3);
-  static const TableSql kCompartment("INSERT INTO compartment (rid, patient_id)", 2);
+  static const sql::MultiInsert kString("INSERT INTO idx_string (rid, param, norm, exact)", 4);
+  static const sql::MultiInsert kToken("INSERT INTO idx_token (rid, param, system, code, text, of_type)", 6);
+  static const sql::MultiInsert kReference("INSERT INTO idx_reference (rid, param, target_type, target_id, url)", 5);
+  static const sql::MultiInsert kDate("INSERT INTO idx_date (rid, param, low, high)", 4);
+  static const sql::MultiInsert kNumber("INSERT INTO idx_number (rid, param, value)", 3);
+  static const sql::MultiInsert kQuantity("INSERT INTO idx_quantity (rid, param, value, system, code, unit)", 6);
+  static const sql::MultiInsert kUri("INSERT INTO idx_uri (rid, param, value)", 3);
+  static const sql::MultiInsert kCompartment("INSERT INTO compartment (rid, patient_id)", 2);
 
   std::vector<Row<StringValue>> strings;
   std::vector<Row<TokenValue>> tokens;
@@ -201,38 +170,38 @@ base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<
   std::stable_sort(numbers.begin(), numbers.end(), by_rid);
   std::stable_sort(quantities.begin(), quantities.end(), by_rid);
   std::stable_sort(uris.begin(), uris.end(), by_rid);
-  FHIR_CHECK(insert_many(conn, kString, strings, [](sql::Query& q, const Row<StringValue>& r) {
+  FHIR_CHECK(kString.run(conn, strings, [](sql::Query& q, const Row<StringValue>& r) {
     q.bind_all(r.rid, r.param, r.value->norm, r.value->exact);
   }));
-  FHIR_CHECK(insert_many(conn, kToken, tokens, [](sql::Query& q, const Row<TokenValue>& r) {
+  FHIR_CHECK(kToken.run(conn, tokens, [](sql::Query& q, const Row<TokenValue>& r) {
     q.bind_all(r.rid, r.param);
     if (r.value->system) q.bind(*r.value->system); else q.bind_null();
     bind_optional(q, r.value->code);
     bind_optional(q, r.value->text);
     bind_optional(q, r.value->of_type);
   }));
-  FHIR_CHECK(insert_many(conn, kReference, references, [](sql::Query& q, const Row<ReferenceValue>& r) {
+  FHIR_CHECK(kReference.run(conn, references, [](sql::Query& q, const Row<ReferenceValue>& r) {
     q.bind_all(r.rid, r.param);
     bind_optional(q, r.value->type);
     bind_optional(q, r.value->id);
     bind_optional(q, r.value->url);
   }));
-  FHIR_CHECK(insert_many(conn, kDate, dates, [](sql::Query& q, const Row<DateValue>& r) {
+  FHIR_CHECK(kDate.run(conn, dates, [](sql::Query& q, const Row<DateValue>& r) {
     q.bind_all(r.rid, r.param, r.value->low, r.value->high);
   }));
-  FHIR_CHECK(insert_many(conn, kNumber, numbers, [](sql::Query& q, const Row<double>& r) {
+  FHIR_CHECK(kNumber.run(conn, numbers, [](sql::Query& q, const Row<double>& r) {
     q.bind_all(r.rid, r.param).bind_real(*r.value);
   }));
-  FHIR_CHECK(insert_many(conn, kQuantity, quantities, [](sql::Query& q, const Row<QuantityValue>& r) {
+  FHIR_CHECK(kQuantity.run(conn, quantities, [](sql::Query& q, const Row<QuantityValue>& r) {
     q.bind_all(r.rid, r.param).bind_real(r.value->value);
     bind_optional(q, r.value->system);
     bind_optional(q, r.value->code);
     bind_optional(q, r.value->unit);
   }));
-  FHIR_CHECK(insert_many(conn, kUri, uris, [](sql::Query& q, const Row<std::string>& r) {
+  FHIR_CHECK(kUri.run(conn, uris, [](sql::Query& q, const Row<std::string>& r) {
     q.bind_all(r.rid, r.param, *r.value);
   }));
-  FHIR_CHECK(insert_many(conn, kCompartment, patients, [](sql::Query& q, const Row<std::string>& r) {
+  FHIR_CHECK(kCompartment.run(conn, patients, [](sql::Query& q, const Row<std::string>& r) {
     q.bind_all(r.rid, *r.value);
   }));
   return {};

@@ -4,13 +4,14 @@
 
 #include "base/fhir_time.hpp"
 #include "base/uuid.hpp"
+#include "sql/multi_insert.hpp"
 #include "store/stamped_json.hpp"
 
 namespace store {
 namespace {
 
-// History rows per INSERT for put_prepared (7 values each).
-constexpr std::size_t kHistoryRowsPerInsert = 32;
+// History rows put_prepared keeps back before it writes them (sql::MultiInsert).
+constexpr std::size_t kHistoryRowsKeptBack = 64;
 
 struct Current {
   std::int64_t rid = 0;
@@ -202,7 +203,7 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
     h.json = stored.json;
     h.method = p.method;
     history_.push_back(std::move(h));
-    if (history_.size() >= kHistoryRowsPerInsert) FHIR_CHECK(flush_history());
+    if (history_.size() >= kHistoryRowsKeptBack) FHIR_CHECK(flush_history());
   }
   for (std::size_t i = 0; i < hooks_.size(); ++i) {
     const HookData* data = i < p.hook_data.size() ? p.hook_data[i].get() : nullptr;
@@ -213,30 +214,11 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
 
 base::Status WriteTx::flush_history() {
   if (history_.empty()) return {};
-  static const std::string kInsert =
-      "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) VALUES ";
-  static const std::string kRow = "(?, ?, ?, ?, ?, ?, ?)";
-  static const std::string kOne = kInsert + kRow;
-  static const std::string kMany = [] {
-    std::string sql = kInsert;
-    for (std::size_t i = 0; i < kHistoryRowsPerInsert; ++i) sql += (i ? ", " : "") + kRow;
-    return sql;
-  }();
-  std::size_t i = 0;
-  for (; i + kHistoryRowsPerInsert <= history_.size(); i += kHistoryRowsPerInsert) {
-    sql::Query q(conn_, kMany);
-    for (std::size_t j = i; j < i + kHistoryRowsPerInsert; ++j) {
-      const PendingHistory& h = history_[j];
-      q.bind_all(h.rid, h.type, h.id, h.version, h.last_updated_us, h.method, h.json);
-    }
-    FHIR_CHECK(q.run());
-  }
-  for (; i < history_.size(); ++i) {
-    const PendingHistory& h = history_[i];
-    sql::Query q(conn_, kOne);
+  static const sql::MultiInsert kInsert(
+      "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json)", 7);
+  FHIR_CHECK(kInsert.run(conn_, history_, [](sql::Query& q, const PendingHistory& h) {
     q.bind_all(h.rid, h.type, h.id, h.version, h.last_updated_us, h.method, h.json);
-    FHIR_CHECK(q.run());
-  }
+  }));
   history_.clear();
   return {};
 }

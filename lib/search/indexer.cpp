@@ -102,8 +102,10 @@ base::Status clear(sql::Connection& conn, std::int64_t rid) {
   return {};
 }
 
+// The rows' strings live in the Rows being inserted, which outlive each statement: bound
+// without a copy.
 void bind_optional(sql::Query& q, const std::string& s) {
-  if (s.empty()) q.bind_null(); else q.bind(s);
+  if (s.empty()) q.bind_null(); else q.bind_static(s);
 }
 
 template <class V>
@@ -129,14 +131,14 @@ struct Indexer::Rows final : store::HookData {
 };
 
 base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<std::int64_t, const Rows*>>& items) {
-  static const sql::MultiInsert kString("INSERT INTO idx_string (rid, param, norm, exact)", 4);
-  static const sql::MultiInsert kToken("INSERT INTO idx_token (rid, param, system, code, text, of_type)", 6);
-  static const sql::MultiInsert kReference("INSERT INTO idx_reference (rid, param, target_type, target_id, url)", 5);
-  static const sql::MultiInsert kDate("INSERT INTO idx_date (rid, param, low, high)", 4);
-  static const sql::MultiInsert kNumber("INSERT INTO idx_number (rid, param, value)", 3);
-  static const sql::MultiInsert kQuantity("INSERT INTO idx_quantity (rid, param, value, system, code, unit)", 6);
-  static const sql::MultiInsert kUri("INSERT INTO idx_uri (rid, param, value)", 3);
-  static const sql::MultiInsert kCompartment("INSERT INTO compartment (rid, patient_id)", 2);
+  static const sql::MultiInsert kString("INSERT OR FAIL INTO idx_string (rid, param, norm, exact)", 4);
+  static const sql::MultiInsert kToken("INSERT OR FAIL INTO idx_token (rid, param, system, code, text, of_type)", 6);
+  static const sql::MultiInsert kReference("INSERT OR FAIL INTO idx_reference (rid, param, target_type, target_id, url)", 5);
+  static const sql::MultiInsert kDate("INSERT OR FAIL INTO idx_date (rid, param, low, high)", 4);
+  static const sql::MultiInsert kNumber("INSERT OR FAIL INTO idx_number (rid, param, value)", 3);
+  static const sql::MultiInsert kQuantity("INSERT OR FAIL INTO idx_quantity (rid, param, value, system, code, unit)", 6);
+  static const sql::MultiInsert kUri("INSERT OR FAIL INTO idx_uri (rid, param, value)", 3);
+  static const sql::MultiInsert kCompartment("INSERT OR FAIL INTO compartment (rid, patient_id)", 2);
 
   std::vector<Row<StringValue>> strings;
   std::vector<Row<TokenValue>> tokens;
@@ -171,11 +173,11 @@ base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<
   std::stable_sort(quantities.begin(), quantities.end(), by_rid);
   std::stable_sort(uris.begin(), uris.end(), by_rid);
   FHIR_CHECK(kString.run(conn, strings, [](sql::Query& q, const Row<StringValue>& r) {
-    q.bind_all(r.rid, r.param, r.value->norm, r.value->exact);
+    q.bind_all(r.rid, r.param).bind_static(r.value->norm).bind_static(r.value->exact);
   }));
   FHIR_CHECK(kToken.run(conn, tokens, [](sql::Query& q, const Row<TokenValue>& r) {
     q.bind_all(r.rid, r.param);
-    if (r.value->system) q.bind(*r.value->system); else q.bind_null();
+    if (r.value->system) q.bind_static(*r.value->system); else q.bind_null();
     bind_optional(q, r.value->code);
     bind_optional(q, r.value->text);
     bind_optional(q, r.value->of_type);
@@ -199,10 +201,10 @@ base::Status Indexer::insert(sql::Connection& conn, const std::vector<std::pair<
     bind_optional(q, r.value->unit);
   }));
   FHIR_CHECK(kUri.run(conn, uris, [](sql::Query& q, const Row<std::string>& r) {
-    q.bind_all(r.rid, r.param, *r.value);
+    q.bind_all(r.rid, r.param).bind_static(*r.value);
   }));
   FHIR_CHECK(kCompartment.run(conn, patients, [](sql::Query& q, const Row<std::string>& r) {
-    q.bind_all(r.rid, *r.value);
+    q.bind(r.rid).bind_static(*r.value);
   }));
   return {};
 }

@@ -31,6 +31,12 @@ Query& Query::bind(std::string_view v) {
   return *this;
 }
 
+Query& Query::bind_static(std::string_view v) {
+  if (stmt_) stmt_->bind_text_static(next_index_, v);
+  ++next_index_;
+  return *this;
+}
+
 Query& Query::bind_real(double v) {
   if (stmt_) stmt_->bind_real(next_index_, v);
   ++next_index_;

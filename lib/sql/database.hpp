@@ -23,6 +23,8 @@ class Statement {
   virtual void bind_int(int index, std::int64_t value) = 0;        // 1-based index
   virtual void bind_real(int index, double value) = 0;
   virtual void bind_text(int index, std::string_view value) = 0;   // copied by the driver
+  // Not copied: `value` must stay alive and unchanged until reset() or the next bind of `index`.
+  virtual void bind_text_static(int index, std::string_view value) = 0;
   virtual void bind_null(int index) = 0;
   // Advances: true when a row is available, false when done. Errors: ErrorCode::internal, or
   // ErrorCode::conflict for a constraint violation / busy database.
@@ -95,6 +97,9 @@ class Query {
   Query& bind(const char* v) { return bind(std::string_view(v)); }
   Query& bind_null();
   Query& bind_real(double v);
+  // As bind(v) without copying: the bytes must outlive this Query (it resets on destruction).
+  // For bulk writers whose values are held elsewhere anyway (index rows, history rows).
+  Query& bind_static(std::string_view v);
   template <class... Ts>
   Query& bind_all(const Ts&... vs) {
     (bind(vs), ...);

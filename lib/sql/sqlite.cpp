@@ -34,6 +34,9 @@ class SqliteStatement final : public Statement {
     // A default string_view has data() == nullptr, which SQLite would bind as NULL, not ''.
     sqlite3_bind_text64(stmt_, index, value.data() ? value.data() : "", value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   }
+  void bind_text_static(int index, std::string_view value) override {
+    sqlite3_bind_text64(stmt_, index, value.data() ? value.data() : "", value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
   void bind_null(int index) override { sqlite3_bind_null(stmt_, index); }
   void bind_real(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
 

@@ -325,7 +325,7 @@ struct Importer::Impl {
   }
 
   struct Saved {
-    std::int64_t synchronous = 2, cache_size = -16000, wal_autocheckpoint = 1000;
+    std::int64_t synchronous = 2, cache_size = -16000, wal_autocheckpoint = 1000, foreign_keys = 1;
   };
 
   base::Status begin_bulk() {
@@ -339,6 +339,7 @@ struct Importer::Impl {
     FHIR_CHECK(read("PRAGMA synchronous", saved.synchronous));
     FHIR_CHECK(read("PRAGMA cache_size", saved.cache_size));
     FHIR_CHECK(read("PRAGMA wal_autocheckpoint", saved.wal_autocheckpoint));
+    FHIR_CHECK(read("PRAGMA foreign_keys", saved.foreign_keys));
     bool empty = false;
     {
       sql::Query q(*conn, "SELECT NOT EXISTS (SELECT 1 FROM resources)");
@@ -346,6 +347,7 @@ struct Importer::Impl {
       empty = row && q.int_at(0) != 0;
     }
     FHIR_CHECK(conn->exec(kBulkPragmas));
+    FHIR_CHECK(conn->exec("PRAGMA foreign_keys=OFF"));
     FHIR_CHECK(conn->exec(empty ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL"));
     bulk = true;
     return {};
@@ -359,7 +361,8 @@ struct Importer::Impl {
     FHIR_TRY(auto conn, store.database().writer());
     FHIR_CHECK(conn->exec("PRAGMA synchronous=" + std::to_string(saved.synchronous) +
                           "; PRAGMA cache_size=" + std::to_string(saved.cache_size) +
-                          "; PRAGMA wal_autocheckpoint=" + std::to_string(saved.wal_autocheckpoint) + ";"));
+                          "; PRAGMA wal_autocheckpoint=" + std::to_string(saved.wal_autocheckpoint) +
+                          "; PRAGMA foreign_keys=" + std::to_string(saved.foreign_keys) + ";"));
     sql::Query q(*conn, "PRAGMA wal_checkpoint(TRUNCATE)");
     FHIR_TRY(bool row, q.step());
     if (row && q.int_at(0) != 0) {

@@ -156,9 +156,9 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
   bool created = true;
   {
     sql::Query q(conn_,
-                 "INSERT INTO resources (rid, type, id, version, last_updated, deleted, json) "
+                 "INSERT OR FAIL INTO resources (rid, type, id, version, last_updated, deleted, json) "
                  "VALUES (?, ?, ?, 1, ?, 0, ?) ON CONFLICT (type, id) DO NOTHING");
-    q.bind_all(next_rid_, p.type, p.id, p.last_updated_us, p.json);
+    q.bind(next_rid_).bind_static(p.type).bind_static(p.id).bind(p.last_updated_us).bind_static(p.json);
     FHIR_CHECK(q.run());
     if (conn_.changes() == 1) rid = next_rid_++;
   }
@@ -193,17 +193,18 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
     }
   } restore{p, stored, version == 1};
   {
-    // The history row is kept back and inserted with others (flush_history).
+    // The history row is kept back and inserted with others (flush_history). `p` outlives the
+    // transaction and gets its strings back (Restore) before then, so the row points at them.
     PendingHistory h;
     h.rid = rid;
     h.version = version;
     h.last_updated_us = stored.last_updated_us;
-    h.type = stored.type;
-    h.id = stored.id;
-    h.json = stored.json;
+    h.source = &p;
+    if (version != 1) h.patched_json = stored.json;
     h.method = p.method;
-    history_.push_back(std::move(h));
+    // Flush before adding this row: until this call returns, its strings are in `stored`.
     if (history_.size() >= kHistoryRowsKeptBack) FHIR_CHECK(flush_history());
+    history_.push_back(std::move(h));
   }
   for (std::size_t i = 0; i < hooks_.size(); ++i) {
     const HookData* data = i < p.hook_data.size() ? p.hook_data[i].get() : nullptr;
@@ -215,9 +216,11 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
 base::Status WriteTx::flush_history() {
   if (history_.empty()) return {};
   static const sql::MultiInsert kInsert(
-      "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json)", 7);
+      "INSERT OR FAIL INTO resource_history (rid, type, id, version, last_updated, method, json)", 7);
   FHIR_CHECK(kInsert.run(conn_, history_, [](sql::Query& q, const PendingHistory& h) {
-    q.bind_all(h.rid, h.type, h.id, h.version, h.last_updated_us, h.method, h.json);
+    // The values stay put until history_ is cleared after the inserts: bound without a copy.
+    q.bind(h.rid).bind_static(h.source->type).bind_static(h.source->id).bind_all(h.version, h.last_updated_us);
+    q.bind(h.method).bind_static(h.version == 1 ? std::string_view(h.source->json) : std::string_view(h.patched_json));
   }));
   history_.clear();
   return {};

@@ -143,7 +143,8 @@ class WriteTx {
   std::int64_t next_rid_ = 0;  // put_prepared's next rid; 0: read it from the table
   struct PendingHistory {
     std::int64_t rid = 0, version = 0, last_updated_us = 0;
-    std::string type, id, json;
+    const PreparedResource* source = nullptr;  // its type and id, and its json for version 1
+    std::string patched_json;                  // the json of a later version
     const char* method = "PUT";
   };
   std::vector<PendingHistory> history_;  // put_prepared's rows not yet inserted

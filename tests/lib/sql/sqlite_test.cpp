@@ -233,6 +233,26 @@ TEST_F(SqliteTest, EmptyStringViewBindsEmptyTextNotNull) {
   EXPECT_EQ(q.string_at(1), "text");
 }
 
+TEST_F(SqliteTest, BindStaticBindsTheBytesAndEmptyAsText) {
+  auto w = db_->writer();
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->exec("CREATE TABLE s (v TEXT)").ok());
+  const std::string value("a'b\0c", 5);
+  {
+    sql::Query q(**w, "INSERT INTO s (v) VALUES (?), (?)");
+    q.bind_static(value).bind_static(std::string_view{});
+    ASSERT_TRUE(q.run().ok());
+  }
+  sql::Query q(**w, "SELECT v, typeof(v) FROM s ORDER BY rowid");
+  auto row = q.step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(q.string_at(0), value);
+  row = q.step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(q.string_at(0), "");
+  EXPECT_EQ(q.string_at(1), "text") << "an empty view is bound as '', not NULL";
+}
+
 TEST_F(SqliteTest, IntegersAndNullsRoundTrip) {
   auto w = db_->writer();
   ASSERT_TRUE(w.ok());

@@ -215,9 +215,15 @@ TEST_F(ImporterTest, FlushTwiceAndCountsWhileLoading) {
   // The connection is back to durable commits after flush.
   auto conn = b->db->writer();
   ASSERT_TRUE(conn.ok());
-  sql::Query q(**conn, "PRAGMA synchronous");
-  ASSERT_TRUE(q.step().ok());
-  EXPECT_EQ(q.int_at(0), 2) << "FULL";
+  {
+    sql::Query q(**conn, "PRAGMA synchronous");
+    ASSERT_TRUE(q.step().ok());
+    EXPECT_EQ(q.int_at(0), 2) << "FULL";
+  }
+  // ...and checks foreign keys again (the load turns them off: it makes every rid it refers to).
+  sql::Query fk(**conn, "PRAGMA foreign_keys");
+  ASSERT_TRUE(fk.step().ok());
+  EXPECT_EQ(fk.int_at(0), 1);
 }
 
 TEST_F(ImporterTest, DestroyedWithoutFlushDoesNotHang) {

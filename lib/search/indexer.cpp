@@ -10,6 +10,19 @@
 
 namespace search {
 
+const char* index_table(ParamType t) {
+  switch (t) {
+    case ParamType::string: return "idx_string";
+    case ParamType::token: return "idx_token";
+    case ParamType::reference: return "idx_reference";
+    case ParamType::date: return "idx_date";
+    case ParamType::number: return "idx_number";
+    case ParamType::quantity: return "idx_quantity";
+    case ParamType::uri: return "idx_uri";
+    default: return nullptr;
+  }
+}
+
 base::Result<std::shared_ptr<const ParamIds>> ParamIds::load(sql::Database& db, const Registry& registry) {
   auto ids = std::make_shared<ParamIds>();
   FHIR_TRY(auto conn, db.writer());
@@ -31,6 +44,18 @@ base::Result<std::shared_ptr<const ParamIds>> ParamIds::load(sql::Database& db, 
     if (!row) break;
     ids->ids_[{q.string_at(1), q.string_at(2)}] = q.int_at(0);
   }
+  // Rows that a parameter stored as others (SearchParam::stored_as) got from an earlier version
+  // are never read: drop them (the lookup index finds them by param; none after the first time).
+  for (const auto& type : types) {
+    for (const SearchParam* p : registry.for_type(type)) {
+      const char* table = index_table(p->type);
+      auto id = ids->id(*p);
+      if (p->resource_type != type || p->stored_as.empty() || !table || !id) continue;
+      sql::Query del(*conn, std::string("DELETE FROM ") + table + " WHERE param = ?");
+      del.bind(*id);
+      FHIR_CHECK(del.run());
+    }
+  }
   FHIR_CHECK(tx.commit());
   return std::shared_ptr<const ParamIds>(std::move(ids));
 }
@@ -39,6 +64,31 @@ std::optional<std::int64_t> ParamIds::id(const SearchParam& p) const {
   auto it = ids_.find(std::make_pair(p.resource_type, p.code));
   if (it == ids_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::int64_t> ParamIds::stored_ids(const SearchParam& p) const {
+  std::vector<std::int64_t> out;
+  if (p.stored_as.empty()) {
+    if (auto own = id(p)) out.push_back(*own);
+    return out;
+  }
+  for (const SearchParam* part : p.stored_as) {
+    auto ids = stored_ids(*part);  // parts have fewer union terms: this ends
+    if (ids.empty()) return {};
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::optional<std::string> ParamIds::stored_match(const SearchParam& p) const {
+  const auto ids = stored_ids(p);
+  if (ids.empty()) return std::nullopt;
+  if (ids.size() == 1) return " = " + std::to_string(ids.front());
+  std::string sql = " IN (";
+  for (std::size_t i = 0; i < ids.size(); ++i) sql += (i ? "," : "") + std::to_string(ids[i]);
+  return sql + ")";
 }
 
 base::Result<std::unique_ptr<Indexer>> Indexer::create(std::shared_ptr<const Registry> registry,
@@ -54,6 +104,7 @@ base::Result<std::unique_ptr<Indexer>> Indexer::create(std::shared_ptr<const Reg
     for (const SearchParam* p : registry->for_type(type)) {
       if (p->expression.empty() || p->type == ParamType::composite || p->type == ParamType::special) continue;
       if (p->code == "_id" || p->code == "_lastUpdated") continue;  // answered from the resources table
+      if (!p->stored_as.empty()) continue;  // its rows are those of the parameters it is stored as
       auto key = std::make_pair(p->resource_type, p->code);
       auto found = compiled.find(key);
       if (found == compiled.end()) {

@@ -21,10 +21,20 @@ class ParamIds {
   static base::Result<std::shared_ptr<const ParamIds>> load(sql::Database& db, const Registry& registry);
   // nullopt when the parameter has no id (never for a registry parameter after load).
   std::optional<std::int64_t> id(const SearchParam& p) const;
+  // The ids under which the index holds `p`'s rows: its own, or for a parameter stored as others
+  // (SearchParam::stored_as) theirs. Empty when one has no id.
+  std::vector<std::int64_t> stored_ids(const SearchParam& p) const;
+  // SQL that tests a row's param column, e.g. " = 12" or " IN (12,15)"; nullopt when
+  // stored_ids(p) is empty.
+  std::optional<std::string> stored_match(const SearchParam& p) const;
 
  private:
   std::map<std::pair<std::string, std::string>, std::int64_t, std::less<>> ids_;
 };
+
+// The index table of a parameter type ("idx_token" for token...); nullptr for composite and
+// special parameters, which have none.
+const char* index_table(ParamType t);
 
 class Indexer final : public store::WriteHook {
  public:

@@ -79,22 +79,89 @@ bool known_type_text(std::string_view text) {
   return text == "special" || param_type_from(text) != ParamType::special;
 }
 
+// The terms of an expression's top-level union ("a | (b as X)" -> "a", "(b as X)"), trimmed.
+std::vector<std::string_view> union_terms(std::string_view expression) {
+  std::vector<std::string_view> terms;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= expression.size(); ++i) {
+    const char ch = i < expression.size() ? expression[i] : '|';
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch != '|' || depth != 0) continue;
+    std::string_view term = expression.substr(start, i - start);
+    start = i + 1;
+    while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
+    while (!term.empty() && term.back() == ' ') term.remove_suffix(1);
+    terms.push_back(term);
+  }
+  return terms;
+}
+
+// A term without the parentheses that enclose all of it: "(a as X)" -> "a as X".
+std::string_view bare_term(std::string_view term) {
+  while (term.size() >= 2 && term.front() == '(' && term.back() == ')') {
+    int depth = 0;
+    bool encloses = true;
+    for (std::size_t i = 0; i + 1 < term.size(); ++i) {
+      if (term[i] == '(') ++depth;
+      if (term[i] == ')' && --depth == 0) {
+        encloses = false;  // "(a) | (b)"-like: the first "(" closes before the end
+        break;
+      }
+    }
+    if (!encloses) break;
+    term = term.substr(1, term.size() - 2);
+    while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
+    while (!term.empty() && term.back() == ' ') term.remove_suffix(1);
+  }
+  return term;
+}
+
+// See SearchParam::stored_as. Only for value types (not references, whose parameters differ in
+// their target filters, nor composites and specials, which have no rows).
+void set_stored_as(std::vector<SearchParam>& params) {
+  auto eligible = [](const SearchParam& p) {
+    return !p.expression.empty() && p.type != ParamType::reference && p.type != ParamType::composite &&
+           p.type != ParamType::special;
+  };
+  auto term_set = [](const SearchParam& p) {
+    std::vector<std::string_view> out;
+    for (auto t : union_terms(p.expression)) out.push_back(bare_term(t));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  std::map<std::pair<std::string_view, ParamType>, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (eligible(params[i])) groups[{params[i].resource_type, params[i].type}].push_back(i);
+  }
+  for (const auto& [key, members] : groups) {
+    for (std::size_t i : members) {
+      const auto whole = term_set(params[i]);
+      if (whole.size() < 2) continue;
+      std::vector<std::string_view> covered;
+      std::vector<const SearchParam*> parts;
+      for (std::size_t j : members) {
+        const auto part = term_set(params[j]);
+        if (j == i || part.size() >= whole.size()) continue;
+        if (!std::includes(whole.begin(), whole.end(), part.begin(), part.end())) continue;
+        parts.push_back(&params[j]);
+        covered.insert(covered.end(), part.begin(), part.end());
+      }
+      std::sort(covered.begin(), covered.end());
+      covered.erase(std::unique(covered.begin(), covered.end()), covered.end());
+      if (covered == whole) params[i].stored_as = std::move(parts);
+    }
+  }
+}
+
 // See SearchParam::sole_target.
 std::string sole_target(const SearchParam& p) {
   if (p.type != ParamType::reference) return {};
   static constexpr std::string_view kTail = ".where(resolve() is ";
   std::string found;
-  int depth = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= p.expression.size(); ++i) {
-    const char ch = i < p.expression.size() ? p.expression[i] : '|';
-    if (ch == '(') ++depth;
-    if (ch == ')') --depth;
-    if (ch != '|' || depth != 0) continue;
-    std::string_view term(p.expression.data() + start, i - start);
-    start = i + 1;
-    while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
-    while (!term.empty() && term.back() == ' ') term.remove_suffix(1);
+  for (std::string_view term : union_terms(p.expression)) {
     const auto at = term.rfind(kTail);
     if (at == std::string_view::npos || term.back() != ')') return p.targets.size() == 1 ? p.targets.front() : "";
     const std::string type(term.substr(at + kTail.size(), term.size() - 1 - at - kTail.size()));
@@ -199,6 +266,7 @@ base::Result<std::shared_ptr<const Registry>> Registry::load(std::string_view pa
       }
       reg->params_.push_back(std::move(p));
     }
+    set_stored_as(reg->params_);  // params_ is complete: the pointers it takes stay valid
 
     FHIR_TRY(Json compartment, parse(kCompartmentFile, compartment_json));
     if (!compartment.is_object()) return bad(kCompartmentFile, "", "not a JSON object");

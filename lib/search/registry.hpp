@@ -38,6 +38,11 @@ struct SearchParam {
   std::vector<std::string> modifiers;    // as declared (may be empty: then the type's defaults apply)
   std::vector<std::string> comparators;  // as declared
   std::vector<Component> components;     // composite only
+  // Non-empty: this parameter's index rows would be exactly the union of these parameters' rows
+  // (same base and type; each union term of its expression is a term of one of theirs, and
+  // theirs cover it), e.g. Observation combo-code = code | component-code. It stores no rows of
+  // its own; a search reads theirs (ParamIds::stored_ids). Set by Registry::load.
+  std::vector<const SearchParam*> stored_as;
   std::string url;                       // canonical URL of the definition
   bool us_core = false;                  // defined (or overridden) by US Core 3.1.1
 };

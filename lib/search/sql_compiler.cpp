@@ -11,19 +11,6 @@
 namespace search {
 namespace {
 
-const char* table_for(ParamType t) {
-  switch (t) {
-    case ParamType::string: return "idx_string";
-    case ParamType::token: return "idx_token";
-    case ParamType::reference: return "idx_reference";
-    case ParamType::date: return "idx_date";
-    case ParamType::number: return "idx_number";
-    case ParamType::quantity: return "idx_quantity";
-    case ParamType::uri: return "idx_uri";
-    default: return nullptr;
-  }
-}
-
 std::string like_contains(std::string_view s) {
   std::string out = "%";
   for (char c : s) {
@@ -284,11 +271,11 @@ base::Result<Clause> compile_criterion(const Criterion& c, const ParamIds& ids, 
     return cl;
   }
   if (c.param->code == "_id" || c.param->code == "_lastUpdated") return special_clause(c);
-  const char* table = table_for(c.param->type);
-  auto pid = ids.id(*c.param);
-  if (!table || !pid) return base::invalid(c.name + ": this parameter cannot be searched");
+  const char* table = index_table(c.param->type);
+  auto match = ids.stored_match(*c.param);
+  if (!table || !match) return base::invalid(c.name + ": this parameter cannot be searched");
   Clause cl;
-  cl.subquery = std::string("SELECT x.rid FROM ") + table + " x WHERE x.param = " + std::to_string(*pid);
+  cl.subquery = std::string("SELECT x.rid FROM ") + table + " x WHERE x.param" + *match;
   if (c.chain) {
     FHIR_TRY(Clause inner, compile_criterion(*c.chain, ids, base, access));
     std::vector<Clause> inner_clauses{std::move(inner)};
@@ -420,28 +407,27 @@ base::Result<PageSql> compile_page(const SearchRequest& req, const ParamIds& ids
 std::string sort_expression(const SortKey& key, const ParamIds& ids) {
   if (key.code == "_lastUpdated") return "r.last_updated";
   if (key.code == "_id") return "r.id";
-  const auto pid = ids.id(*key.param);
-  const std::string p = std::to_string(pid.value_or(-1));
+  const std::string p = ids.stored_match(*key.param).value_or(" = -1");
   const char* agg = key.descending ? "MAX" : "MIN";
   switch (key.param->type) {
     case ParamType::date:
       return std::string("COALESCE((SELECT ") + agg + (key.descending ? "(x.high)" : "(x.low)") +
-             " FROM idx_date x WHERE x.rid = r.rid AND x.param = " + p + "), " +
+             " FROM idx_date x WHERE x.rid = r.rid AND x.param" + p + "), " +
              (key.descending ? "-9223372036854775807" : "9223372036854775807") + ")";
     case ParamType::string:
-      return std::string("COALESCE((SELECT ") + agg + "(x.norm) FROM idx_string x WHERE x.rid = r.rid AND x.param = " +
+      return std::string("COALESCE((SELECT ") + agg + "(x.norm) FROM idx_string x WHERE x.rid = r.rid AND x.param" +
              p + "), " + (key.descending ? "''" : "char(1114111)") + ")";
     case ParamType::token:
-      return std::string("COALESCE((SELECT ") + agg + "(x.code) FROM idx_token x WHERE x.rid = r.rid AND x.param = " +
+      return std::string("COALESCE((SELECT ") + agg + "(x.code) FROM idx_token x WHERE x.rid = r.rid AND x.param" +
              p + "), " + (key.descending ? "''" : "char(1114111)") + ")";
     case ParamType::uri:
-      return std::string("COALESCE((SELECT ") + agg + "(x.value) FROM idx_uri x WHERE x.rid = r.rid AND x.param = " +
+      return std::string("COALESCE((SELECT ") + agg + "(x.value) FROM idx_uri x WHERE x.rid = r.rid AND x.param" +
              p + "), " + (key.descending ? "''" : "char(1114111)") + ")";
     case ParamType::number:
     case ParamType::quantity:
       return std::string("COALESCE((SELECT ") + agg + "(x.value) FROM " +
              (key.param->type == ParamType::number ? "idx_number" : "idx_quantity") +
-             " x WHERE x.rid = r.rid AND x.param = " + p + "), " + (key.descending ? "-1e308" : "1e308") + ")";
+             " x WHERE x.rid = r.rid AND x.param" + p + "), " + (key.descending ? "-1e308" : "1e308") + ")";
     default:
       return "r.rid";
   }

@@ -285,6 +285,40 @@ TEST(SearchRegistry, LoadFromText) {
   EXPECT_TRUE((*empty)->for_type("Patient").empty());
 }
 
+TEST(SearchRegistry, AParameterWhoseTermsAreOthersIsStoredAsThem) {
+  auto r = Registry::load(
+      R"([{"base":"Thing","code":"a","type":"token","expression":"Thing.x"},
+          {"base":"Thing","code":"b","type":"token","expression":"(Thing.y as Coding) | Thing.w"},
+          {"base":"Thing","code":"ab","type":"token","expression":"Thing.x | ((Thing.y as Coding)) | Thing.w"},
+          {"base":"Thing","code":"az","type":"token","expression":"Thing.x | Thing.z"},
+          {"base":"Thing","code":"as","type":"string","expression":"Thing.x | Thing.w"},
+          {"base":"Thing","code":"r1","type":"reference","expression":"Thing.x"},
+          {"base":"Thing","code":"r2","type":"reference","expression":"Thing.x | Thing.y"},
+          {"base":"Other","code":"ab","type":"token","expression":"Thing.x | Thing.w"}])",
+      "{}");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto codes = [](const SearchParam* p) {
+    std::vector<std::string> out;
+    for (const SearchParam* q : p->stored_as) out.push_back(q->code);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto& reg = **r;
+  EXPECT_THAT(codes(reg.find("Thing", "ab")), ElementsAre("a", "b")) << "outer parentheses do not count";
+  EXPECT_THAT(codes(reg.find("Thing", "az")), IsEmpty()) << "Thing.z is no other parameter's";
+  EXPECT_THAT(codes(reg.find("Thing", "as")), IsEmpty()) << "another type";
+  EXPECT_THAT(codes(reg.find("Thing", "r2")), IsEmpty()) << "references keep their own rows";
+  EXPECT_THAT(codes(reg.find("Other", "ab")), IsEmpty()) << "another base";
+  EXPECT_THAT(codes(reg.find("Thing", "a")), IsEmpty());
+
+  auto official = Registry::load_embedded();
+  ASSERT_TRUE(official.ok());
+  EXPECT_THAT(codes((*official)->find("Observation", "combo-code")), ElementsAre("code", "component-code"));
+  EXPECT_THAT(codes((*official)->find("Observation", "combo-value-quantity")),
+              ElementsAre("component-value-quantity", "value-quantity"));
+  EXPECT_THAT(codes((*official)->find("Observation", "code")), IsEmpty());
+}
+
 TEST(SearchRegistry, MalformedInputIsAnErrorNotACrash) {
   const std::string ok_params = R"([{"base":"Thing","code":"x","type":"token"}])";
   const std::vector<std::pair<std::string, std::string>> cases = {

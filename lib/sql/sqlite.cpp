@@ -206,7 +206,10 @@ class SqliteDatabase final : public Database {
     std::string pragmas =
         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000; PRAGMA mmap_size=17179869184;";
     if (!read_only) {
-      pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=";
+      // A new database gets 16 KiB pages (before WAL mode fixes the size; an existing database
+      // keeps its own): a bulk import's writer spent 12 % less CPU than with 4 KiB pages (fewer
+      // page splits and fewer WAL frames per row; bench/README.md, "Import (issue 4)").
+      pragmas += "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=";
       pragmas += options_.durable ? "FULL;" : "NORMAL;";
     }
     if (auto s = conn->exec(pragmas); !s.ok()) return std::move(s).error();

@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "sql/database.hpp"
 #include "support/temp_dir.hpp"
 
@@ -113,6 +115,33 @@ TEST_F(SqliteTest, WalModeIsOnForReadersAndWriter) {
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(text_of(**w, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(text_of(**w, "PRAGMA foreign_keys"), "1");
+}
+
+TEST(SqliteOpen, NewDatabasesGet16KiBPagesExistingOnesKeepTheirs) {
+  test_support::TempDir dir("fhir-sqlite-pages");
+  {
+    auto db = sql::open_sqlite(dir / "new.db", {});
+    ASSERT_TRUE(db.ok());
+    auto w = (*db)->writer();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->exec("CREATE TABLE t (x)").ok());
+    EXPECT_EQ(text_of(**w, "PRAGMA page_size"), "16384");
+  }
+  {
+    // A database made with 4 KiB pages (as before this default) keeps them when opened.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t (x);", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto db = sql::open_sqlite(dir / "old.db", {});
+  ASSERT_TRUE(db.ok());
+  auto w = (*db)->writer();
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->exec("INSERT INTO t VALUES (1)").ok());
+  EXPECT_EQ(text_of(**w, "PRAGMA page_size"), "4096");
 }
 
 TEST_F(SqliteTest, ReaderIsReadOnly) {

@@ -28,7 +28,7 @@ std::unique_ptr<httplib::SSLClient> client(int port) {
 }
 
 TEST(ServeE2E, DevCertificateCrudAndHistoryOverHttps) {
-  e2e::ServerProcess server({"--dev", "--no-auth"});  // tokens: smart_e2e_test.cpp
+  e2e::ServerProcess server({"--dev", "--no-auth"});  // tokens: smart_*_e2e_test.cpp
   ASSERT_TRUE(server.started()) << server.log();
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tls" / "cert.pem"));
   const auto key_perms = std::filesystem::status(server.data_dir() / "tls" / "key.pem").permissions();

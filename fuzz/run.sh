@@ -17,7 +17,7 @@ if ! [[ "$budget" =~ ^[0-9]+$ ]] || ((budget < 1)); then
   exit 2
 fi
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(fuzz_search_query fuzz_fhirpath); fi
+if ((${#targets[@]} == 0)); then targets=(fuzz_search_query fuzz_fhirpath fuzz_json); fi
 
 scripts/deps.sh  # clang + libclang-rt (libFuzzer); no-op when installed
 

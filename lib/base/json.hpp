@@ -14,6 +14,10 @@ using Json = nlohmann::ordered_json;
 
 // Parses text as JSON. Errors: ErrorCode::invalid with the parser's position and reason.
 Result<Json> parse_json(std::string_view text);
+// parse_json's fast path, for tests and fuzzing: true with `out` set when it parsed `text`
+// itself (the same Json nlohmann would build); false when it left `text` to nlohmann (\u escapes,
+// integers over 18 digits, invalid input...).
+bool parse_json_fast_path(std::string_view text, Json& out);
 
 // Compact serialisation (no spaces), UTF-8; invalid UTF-8 is replaced rather than throwing.
 std::string dump_compact(const Json& j);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,92 @@ TEST(Json, ParseGivesWhatTheReferenceParserGives) {
   // Deep nesting.
   inputs.push_back(std::string(500, '[') + std::string(500, ']'));
   for (const auto& text : inputs) EXPECT_EQ(our_parse(text), reference_parse(text)) << text;
+}
+
+// Same JSON type and value everywhere (operator== would equate 5 and 5u, or 1 and 1.0).
+bool same(const base::Json& a, const base::Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    auto i = a.begin();
+    auto j = b.begin();
+    for (; i != a.end(); ++i, ++j) {
+      if (i.key() != j.key() || !same(i.value(), j.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (!same(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// The value nlohmann's own parser gives (nullopt for an error).
+std::optional<base::Json> reference_value(const std::string& text) {
+  try {
+    return base::Json::parse(text);
+  } catch (const nlohmann::ordered_json::exception&) {
+    return std::nullopt;
+  }
+}
+
+TEST(Json, FastPathTakesTheCommonCaseAndGivesWhatNlohmannGives) {
+  const std::vector<std::string> taken = {
+      R"({"resourceType":"Observation","id":"o-1","meta":{"versionId":"1"},"valueQuantity":{"value":120.5,"unit":"mm[Hg]"},"component":[{"n":-3},{"n":0},{"n":-0},{"n":123456789012345678}],"f":[1e5,2.5E-3,-0.0],"t":true,"x":null,"e":""})",
+      R"({"name":"Zoë 日本 😀","esc":"a\"b\\c\/d\b\f\n\r\t"})",
+      R"({"b":1,"a":2,"b":3})", "  [ 1 ,\t2\n]\r\n", R"("s")", "0", "-12", "false",
+      std::string(150, '[') + std::string(150, ']'),
+  };
+  for (const auto& text : taken) {
+    base::Json fast;
+    ASSERT_TRUE(base::parse_json_fast_path(text, fast)) << text;
+    auto ref = reference_value(text);
+    ASSERT_TRUE(ref.has_value()) << text;
+    EXPECT_TRUE(same(fast, *ref)) << text << "\nfast: " << fast.dump() << "\nref:  " << ref->dump();
+  }
+  // Left to nlohmann: \u escapes, integers over 18 digits, a byte-order mark, very deep nesting,
+  // anything invalid. parse_json still answers them as nlohmann does (test above).
+  const std::vector<std::string> left = {
+      R"({"a":"\u00e9"})", "[1234567890123456789]", "[-1234567890123456789]", "\xef\xbb\xbf{}",
+      std::string(300, '[') + std::string(300, ']'), "[1e400]", "{\"a\":\"\xff\"}", "{\"a\":\"\xed\xa0\x80\"}",
+      "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\x01\"}", "[01]", "[1.]", "[.5]", "[+1]", "[-]", "[1e]", "tru", "nulls",
+      "{\"a\" 1}", "{\"a\":1,}", "[1,]", "{'a':1}", "", "   ", "{} {}", "[\"\\x\"]",
+  };
+  for (const auto& text : left) {
+    base::Json fast;
+    EXPECT_FALSE(base::parse_json_fast_path(text, fast)) << text;
+  }
+}
+
+TEST(Json, RandomTextParsesAsNlohmannParsesIt) {
+  // Short strings over JSON's own alphabet, with some multi-byte and invalid bytes: mostly
+  // invalid, many valid; parse_json (fast path or not) must agree with nlohmann on every one.
+  const std::vector<std::string> atoms = {"{", "}", "[", "]", ",", ":", "\"", "\"a\"", "\\", "\\n", "\\u0041",
+                                          "0", "1", "-", ".", "e", "9", "true", "null", " ", "\n", "\xc3\xa9",
+                                          "\xe6\x97\xa5", "\xff", "\xc3", "\x01", "1.5", "12345678901234567890"};
+  std::uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  int valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const auto n = 1 + next() % 12;
+    for (std::uint32_t k = 0; k < n; ++k) text += atoms[next() % atoms.size()];
+    auto ours = base::parse_json(text);
+    auto ref = reference_value(text);
+    ASSERT_EQ(ours.ok(), ref.has_value()) << text;
+    if (ref) {
+      ++valid;
+      ASSERT_TRUE(same(*ours, *ref)) << text;
+    }
+  }
+  EXPECT_GT(valid, 500) << "the generator should make a fair share of valid JSON";
 }
 
 TEST(Json, ParseAfterAnErrorStartsClean) {

@@ -7,7 +7,6 @@
 //   - when parse_json's fast path (parse_json_fast_path) takes the text, nlohmann accepts it too
 //     and gives the same value.
 // Reproduce a finding: build/fuzz/fuzz/fuzz_json FILE.
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -19,29 +18,6 @@
 #include "base/json.hpp"
 
 namespace {
-
-bool same(const base::Json& a, const base::Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-      if (i.key() != j.key() || !same(i.value(), j.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      if (!same(a[k], b[k])) return false;
-    }
-    return true;
-  }
-  if (a.is_number_float()) {
-    // NaN cannot come out of JSON text; compare bit-exactly enough through ==, and -0.0 by sign.
-    return a.get<double>() == b.get<double>() && std::signbit(a.get<double>()) == std::signbit(b.get<double>());
-  }
-  return a == b;
-}
 
 [[noreturn]] void finding(const char* what, const std::string& text) {
   std::fprintf(stderr, "fuzz_json: %s for input of %zu bytes\n", what, text.size());
@@ -59,11 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto ours = base::parse_json(text);
   if (ours.ok() != reference.has_value()) finding("parse_json and nlohmann disagree on validity", text);
-  if (reference && !same(*ours, *reference)) finding("parse_json gives another value", text);
+  if (reference && !base::identical_json(*ours, *reference)) finding("parse_json gives another value", text);
   base::Json fast;
   if (base::parse_json_fast_path(text, fast)) {
     if (!reference) finding("the fast path accepted text nlohmann refuses", text);
-    if (!same(fast, *reference)) finding("the fast path gives another value", text);
+    if (!base::identical_json(fast, *reference)) finding("the fast path gives another value", text);
   }
   return 0;
 }

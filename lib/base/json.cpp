@@ -352,6 +352,28 @@ bool parse_json_fast_path(std::string_view text, Json& out) {
   return true;
 }
 
+bool identical_json(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+      if (i.key() != j.key() || !identical_json(i.value(), j.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (!identical_json(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  if (a.is_number_float()) {
+    return a.get<double>() == b.get<double>() && std::signbit(a.get<double>()) == std::signbit(b.get<double>());
+  }
+  return a == b;
+}
+
 Result<Json> parse_json(std::string_view text) {
   if (Json fast; parse_json_fast_path(text, fast)) return Result<Json>(std::move(fast));
   thread_local DomBuilder builder;

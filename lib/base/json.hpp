@@ -19,6 +19,10 @@ Result<Json> parse_json(std::string_view text);
 // integers over 18 digits, invalid input...).
 bool parse_json_fast_path(std::string_view text, Json& out);
 
+// True when `a` and `b` have the same JSON types and values everywhere, object members in the
+// same order (operator== equates 5 and 5u, or 1 and 1.0; -0.0 differs from 0.0 here).
+bool identical_json(const Json& a, const Json& b);
+
 // Compact serialisation (no spaces), UTF-8; invalid UTF-8 is replaced rather than throwing.
 std::string dump_compact(const Json& j);
 

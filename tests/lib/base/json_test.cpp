@@ -75,26 +75,14 @@ TEST(Json, ParseGivesWhatTheReferenceParserGives) {
   for (const auto& text : inputs) EXPECT_EQ(our_parse(text), reference_parse(text)) << text;
 }
 
-// Same JSON type and value everywhere (operator== would equate 5 and 5u, or 1 and 1.0).
-bool same(const base::Json& a, const base::Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    auto i = a.begin();
-    auto j = b.begin();
-    for (; i != a.end(); ++i, ++j) {
-      if (i.key() != j.key() || !same(i.value(), j.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      if (!same(a[k], b[k])) return false;
-    }
-    return true;
-  }
-  return a == b;
+TEST(Json, IdenticalJsonComparesTypesAndOrder) {
+  EXPECT_TRUE(base::identical_json(base::Json::parse(R"({"a":[1,2.5,"x",null]})"),
+                                   base::Json::parse(R"({"a":[1,2.5,"x",null]})")));
+  EXPECT_FALSE(base::identical_json(base::Json(5), base::Json(5u)));
+  EXPECT_FALSE(base::identical_json(base::Json(1), base::Json(1.0)));
+  EXPECT_FALSE(base::identical_json(base::Json(0.0), base::Json(-0.0)));
+  EXPECT_FALSE(base::identical_json(base::Json::parse(R"({"a":1,"b":2})"), base::Json::parse(R"({"b":2,"a":1})")));
+  EXPECT_FALSE(base::identical_json(base::Json::parse("[1,[2]]"), base::Json::parse("[1,[3]]")));
 }
 
 // The value nlohmann's own parser gives (nullopt for an error).
@@ -118,7 +106,7 @@ TEST(Json, FastPathTakesTheCommonCaseAndGivesWhatNlohmannGives) {
     ASSERT_TRUE(base::parse_json_fast_path(text, fast)) << text;
     auto ref = reference_value(text);
     ASSERT_TRUE(ref.has_value()) << text;
-    EXPECT_TRUE(same(fast, *ref)) << text << "\nfast: " << fast.dump() << "\nref:  " << ref->dump();
+    EXPECT_TRUE(base::identical_json(fast, *ref)) << text << "\nfast: " << fast.dump() << "\nref:  " << ref->dump();
   }
   // Left to nlohmann: \u escapes, integers over 18 digits, a byte-order mark, very deep nesting,
   // anything invalid. parse_json still answers them as nlohmann does (test above).
@@ -155,7 +143,7 @@ TEST(Json, RandomTextParsesAsNlohmannParsesIt) {
     ASSERT_EQ(ours.ok(), ref.has_value()) << text;
     if (ref) {
       ++valid;
-      ASSERT_TRUE(same(*ours, *ref)) << text;
+      ASSERT_TRUE(base::identical_json(*ours, *ref)) << text;
     }
   }
   EXPECT_GT(valid, 500) << "the generator should make a fair share of valid JSON";

@@ -1,5 +1,6 @@
 #include "store/resource_store.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "base/fhir_time.hpp"
@@ -27,6 +28,22 @@ base::Result<std::optional<Current>> find_current(sql::Connection& conn, std::st
   FHIR_TRY(bool row, q.step());
   if (!row) return std::optional<Current>{};
   return std::optional<Current>(Current{q.int_at(0), q.int_at(1), q.int_at(2), q.int_at(3) != 0});
+}
+
+// The history row of a resource's current version stores no json (NULL): it is the json in
+// `resources`, written once instead of twice (a bulk load writes a quarter fewer bytes). The row
+// gets its own copy when a later version or a delete replaces it (keep_history_json), so a NULL
+// json of a non-DELETE row always means "the current json of this rid". Rows written before this
+// hold their json; both read the same (kHistoryJson).
+constexpr const char* kHistoryJson = "COALESCE(h.json, (SELECT c.json FROM resources c WHERE c.rid = h.rid))";
+
+// Before `rid`'s current version `version` is replaced: copies its json into its history row.
+base::Status keep_history_json(sql::Connection& conn, std::int64_t rid, std::int64_t version) {
+  sql::Query q(conn,
+               "UPDATE resource_history SET json = (SELECT json FROM resources WHERE rid = ?) "
+               "WHERE rid = ? AND version = ? AND json IS NULL AND method <> 'DELETE'");
+  q.bind_all(rid, rid, version);
+  return q.run();
 }
 
 base::Error gone_error(std::string_view type, std::string_view id, std::int64_t version,
@@ -85,6 +102,7 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
   std::int64_t rid = 0;
   if (current) {
     rid = current->rid;
+    FHIR_CHECK(keep_history_json(conn_, rid, current->version));
     sql::Query q(conn_,
                  "UPDATE resources SET version = ?, last_updated = ?, deleted = ?, json = ? WHERE rid = ?");
     q.bind_all(out.resource.version, now_us_, static_cast<std::int64_t>(is_delete ? 1 : 0));
@@ -105,8 +123,7 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
     sql::Query q(conn_,
                  "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    q.bind_all(rid, type, id, out.resource.version, now_us_, method);
-    if (is_delete) q.bind_null(); else q.bind(out.resource.json);
+    q.bind_all(rid, type, id, out.resource.version, now_us_, method).bind_null();  // see kHistoryJson
     FHIR_CHECK(q.run());
   }
   for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource, is_delete ? nullptr : &stamped));
@@ -169,6 +186,11 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
     rid = current->rid;
     version = current->version + 1;
     created = current->deleted;
+    // A row of this rid may still be kept back: it must be in the table to keep its json.
+    if (std::any_of(history_.begin(), history_.end(), [&](const PendingHistory& h) { return h.rid == rid; })) {
+      FHIR_CHECK(flush_history());
+    }
+    FHIR_CHECK(keep_history_json(conn_, rid, current->version));
     patched = p.json.substr(0, p.version_at) + std::to_string(version) + p.json.substr(p.version_at + 1);
     sql::Query q(conn_,
                  "UPDATE resources SET version = ?, last_updated = ?, deleted = 0, json = ? WHERE rid = ?");
@@ -200,7 +222,6 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
     h.version = version;
     h.last_updated_us = stored.last_updated_us;
     h.source = &p;
-    if (version != 1) h.patched_json = stored.json;
     h.method = p.method;
     // Flush before adding this row: until this call returns, its strings are in `stored`.
     if (history_.size() >= kHistoryRowsKeptBack) FHIR_CHECK(flush_history());
@@ -220,7 +241,7 @@ base::Status WriteTx::flush_history() {
   FHIR_CHECK(kInsert.run(conn_, history_, [](sql::Query& q, const PendingHistory& h) {
     // The values stay put until history_ is cleared after the inserts: bound without a copy.
     q.bind(h.rid).bind_static(h.source->type).bind_static(h.source->id).bind_all(h.version, h.last_updated_us);
-    q.bind(h.method).bind_static(h.version == 1 ? std::string_view(h.source->json) : std::string_view(h.patched_json));
+    q.bind(h.method).bind_null();  // the current version's json: see kHistoryJson
   }));
   history_.clear();
   return {};
@@ -309,9 +330,9 @@ base::Result<StoredResource> ResourceStore::read(std::string_view type, std::str
 base::Result<StoredResource> ResourceStore::vread(std::string_view type, std::string_view id,
                                                   std::int64_t version) const {
   FHIR_TRY(auto conn, db_.reader());
-  sql::Query q(*conn,
-               "SELECT last_updated, method, json FROM resource_history "
-               "WHERE type = ? AND id = ? AND version = ?");
+  sql::Query q(*conn, std::string("SELECT h.last_updated, h.method, ") + kHistoryJson +
+                          " FROM resources r JOIN resource_history h ON h.rid = r.rid "
+                          "WHERE r.type = ? AND r.id = ? AND h.version = ?");
   q.bind_all(type, id, version);
   FHIR_TRY(bool row, q.step());
   if (!row) {
@@ -355,13 +376,14 @@ base::Result<HistoryPage> ResourceStore::history(const HistoryQuery& query) cons
 
   HistoryPage page;
   {
-    sql::Query q(*conn, "SELECT COUNT(*) FROM resource_history" + where);
+    sql::Query q(*conn, "SELECT COUNT(*) FROM resource_history h" + where);
     bind_filters(q);
     FHIR_TRY(bool row, q.step());
     if (row) page.total = q.int_at(0);
   }
   std::string sql =
-      "SELECT seq, type, id, version, last_updated, method, json FROM resource_history" + where;
+      std::string("SELECT h.seq, h.type, h.id, h.version, h.last_updated, h.method, ") + kHistoryJson +
+      " FROM resource_history h" + where;
   if (query.before_seq) sql += " AND seq < ?";
   sql += " ORDER BY seq DESC LIMIT ?";
   sql::Query q(*conn, sql);

@@ -143,8 +143,7 @@ class WriteTx {
   std::int64_t next_rid_ = 0;  // put_prepared's next rid; 0: read it from the table
   struct PendingHistory {
     std::int64_t rid = 0, version = 0, last_updated_us = 0;
-    const PreparedResource* source = nullptr;  // its type and id, and its json for version 1
-    std::string patched_json;                  // the json of a later version
+    const PreparedResource* source = nullptr;  // its type and id (the json is the current one)
     const char* method = "PUT";
   };
   std::vector<PendingHistory> history_;  // put_prepared's rows not yet inserted

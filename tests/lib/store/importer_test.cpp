@@ -162,6 +162,34 @@ TEST_F(ImporterTest, SameDatabaseAsWritingEachResourceThroughTheStore) {
   EXPECT_EQ(hb.size(), 2 * data.size());
 }
 
+// The same id twice in one batch and again in a later load: every version reads as itself
+// (the current version's history row shares the json in `resources`).
+TEST_F(ImporterTest, EveryImportedVersionKeepsItsOwnJson) {
+  auto b = open(dir_ / "data");
+  ASSERT_TRUE(b);
+  auto line = [](int n) {
+    return R"({"resourceType":"Patient","id":"p1","name":[{"family":"f)" + std::to_string(n) + R"("}]})";
+  };
+  {
+    store::Importer importer(*b->resources, store::ImportOptions{1000, 1});
+    for (int n = 1; n <= 3; ++n) ASSERT_TRUE(importer.add("a.ndjson", n, line(n)).ok());
+    ASSERT_TRUE(importer.flush().ok());
+  }
+  {
+    store::Importer importer(*b->resources, store::ImportOptions{1000, 1});
+    ASSERT_TRUE(importer.add("b.ndjson", 1, line(4)).ok());
+    ASSERT_TRUE(importer.flush().ok());
+  }
+  for (int v = 1; v <= 4; ++v) {
+    auto r = b->resources->vread("Patient", "p1", v);
+    ASSERT_TRUE(r.ok()) << v << ": " << r.error().message;
+    const Json j = Json::parse(r->json);
+    EXPECT_EQ(j["name"][0]["family"], "f" + std::to_string(v));
+    EXPECT_EQ(j["meta"]["versionId"], std::to_string(v));
+  }
+  EXPECT_EQ(rows(*b, "SELECT version, '#end' FROM resource_history WHERE json IS NULL"), std::vector<std::string>{"4|"});
+}
+
 TEST_F(ImporterTest, BadInputsAreRejectedWithSourceAndLineInOrder) {
   auto b = open(dir_ / "data");
   ASSERT_TRUE(b);

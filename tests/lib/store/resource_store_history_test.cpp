@@ -130,4 +130,51 @@ TEST_F(ResourceStoreTest, HistorySinceFiltersByLastUpdated) {
   EXPECT_TRUE(future.entries.empty());
 }
 
+// The current version's history row shares the json in `resources` (resource_store.cpp,
+// kHistoryJson); every replaced version must still read as itself, whichever path replaced it.
+TEST_F(ResourceStoreTest, EveryVersionKeepsItsOwnJsonThroughUpdatesAndDeletes) {
+  auto c = rs_->create("Patient", patient("f1"));
+  ASSERT_TRUE(c.ok());
+  const std::string id = c->resource.id;
+  ASSERT_TRUE(rs_->update("Patient", id, patient("f2")).ok());
+  ASSERT_TRUE(rs_->write([&](store::WriteTx& tx) -> base::Status {  // two versions in one transaction
+                  if (auto u = tx.update("Patient", id, patient("f3")); !u.ok()) return std::move(u).error();
+                  if (auto u = tx.update("Patient", id, patient("f4")); !u.ok()) return std::move(u).error();
+                  return {};
+                }).ok());
+  ASSERT_TRUE(rs_->remove("Patient", id).ok());                  // version 5
+  ASSERT_TRUE(rs_->update("Patient", id, patient("f6")).ok());   // version 6, created again
+
+  auto family_of = [](const std::string& json) {
+    const Json j = Json::parse(json);
+    return j["name"][0]["family"].get<std::string>() + "@" + j["meta"]["versionId"].get<std::string>();
+  };
+  for (int v : {1, 2, 3, 4, 6}) {
+    auto r = rs_->vread("Patient", id, v);
+    ASSERT_TRUE(r.ok()) << v << ": " << r.error().message;
+    EXPECT_EQ(family_of(r->json), "f" + std::to_string(v) + "@" + std::to_string(v));
+  }
+  EXPECT_EQ(code_of(rs_->vread("Patient", id, 5)), "gone");
+  EXPECT_EQ(code_of(rs_->vread("Patient", id, 7)), "not_found");
+  EXPECT_EQ(code_of(rs_->vread("Patient", "nobody", 1)), "not_found");
+
+  const auto inst = history({.type = "Patient", .id = id});
+  ASSERT_EQ(inst.entries.size(), 6u);
+  for (const auto& e : inst.entries) {
+    if (e.resource.version == 5) {
+      EXPECT_TRUE(e.resource.deleted);
+      continue;
+    }
+    EXPECT_EQ(family_of(e.resource.json), "f" + std::to_string(e.resource.version) + "@" +
+                                              std::to_string(e.resource.version));
+  }
+  // Only the current version's row leans on `resources`.
+  auto conn = db_->reader();
+  ASSERT_TRUE(conn.ok());
+  sql::Query q(**conn, "SELECT group_concat(version) FROM resource_history WHERE json IS NULL AND method <> 'DELETE'");
+  auto row = q.step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(q.string_at(0), "6");
+}
+
 }  // namespace

@@ -10,7 +10,7 @@
 #   BATCH_B [] (fhirctl import --batch; empty: fhirctl's default), WORK [a new temporary
 #   directory] for the data directories.
 # Prints per round and side: wall seconds, resources/s, CPU seconds of the writer thread, the
-# workers and (when reported) re-creating indexes, and the CPU steal of the machine; then the
+# workers and (when reported) the WAL checkpoint thread, and the CPU steal of the machine; then the
 # medians per side.
 set -u
 die() { echo "bench/import_ab.sh: $*" >&2; exit 1; }
@@ -40,14 +40,14 @@ run() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(f"{d['seconds']:.1f} {d['resources_per_second']} {d.get('writer_cpu_seconds', 0):.1f} "
-      f"{d.get('worker_cpu_seconds', 0):.1f} {d.get('index_cpu_seconds', 0):.1f} {sys.argv[3]}")
+      f"{d.get('worker_cpu_seconds', 0):.1f} {d.get('checkpoint_cpu_seconds', 0):.1f} {sys.argv[3]}")
 EOF
   echo "round $r $side: $(tail -1 "$tmp/$side")"
   rm -rf "$dir"
 }
 
 rm -f "$tmp/A" "$tmp/B"
-echo "columns: wall_s resources/s writer_cpu_s workers_cpu_s index_cpu_s steal%"
+echo "columns: wall_s resources/s writer_cpu_s workers_cpu_s checkpoint_cpu_s steal%"
 for ((r = 1; r <= ROUNDS; r++)); do
   run A "$A" "$WORKERS_A" "$BATCH_A"
   run B "$B" "$WORKERS_B" "$BATCH_B"

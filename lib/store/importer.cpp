@@ -14,6 +14,7 @@
 
 #include "base/fhir_time.hpp"
 #include "model/resource_validator.hpp"
+#include "sql/wal_checkpointer.hpp"
 
 namespace store {
 namespace {
@@ -284,6 +285,7 @@ struct Importer::Impl {
       return {};
     });
     if (s.ok()) {
+      if (checkpointer) checkpointer->poke();
       std::lock_guard lock(mu);
       stats.created += created;
       stats.updated += updated;
@@ -350,6 +352,15 @@ struct Importer::Impl {
     FHIR_CHECK(conn->exec("PRAGMA foreign_keys=OFF"));
     FHIR_CHECK(conn->exec(empty ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL"));
     bulk = true;
+    {
+      sql::Query q(*conn, "SELECT file FROM pragma_database_list WHERE name = 'main'");
+      FHIR_TRY(bool row, q.step());
+      if (row && !q.null_at(0)) db_file = q.string_at(0);
+    }
+    // (An in-memory database has no file, and no WAL to copy.)
+    if (!db_file.empty()) {
+      FHIR_TRY(checkpointer, sql::WalCheckpointer::start(db_file, !empty));
+    }
     return {};
   }
 
@@ -358,6 +369,12 @@ struct Importer::Impl {
   // and syncs that file, which also flushes the pages earlier checkpoints wrote unsynced.
   base::Status end_bulk() {
     bulk = false;
+    if (checkpointer) {
+      const double cpu = checkpointer->cpu_seconds();
+      checkpointer.reset();
+      std::lock_guard lock(mu);
+      stats.checkpoint_cpu_seconds += cpu;
+    }
     FHIR_TRY(auto conn, store.database().writer());
     FHIR_CHECK(conn->exec("PRAGMA synchronous=" + std::to_string(saved.synchronous) +
                           "; PRAGMA cache_size=" + std::to_string(saved.cache_size) +
@@ -369,6 +386,9 @@ struct Importer::Impl {
       // Readers kept part of the log from being copied; it was synced all the same.
       FHIR_CHECK(conn->exec("PRAGMA wal_checkpoint(PASSIVE)"));
     }
+    // A checkpoint that finds nothing left to copy syncs nothing, and the copies made while
+    // loading into an empty database were not synced: sync the file itself.
+    if (!db_file.empty()) FHIR_CHECK(sql::sync_file(db_file));
     return {};
   }
 
@@ -395,6 +415,8 @@ struct Importer::Impl {
 
   bool bulk = false;  // writer thread (or the caller once the writer is idle in flush)
   Saved saved;
+  std::string db_file;                                // the database's file, when it has one
+  std::unique_ptr<sql::WalCheckpointer> checkpointer;  // while bulk
 
   std::vector<std::thread> workers;
   std::thread writer;

@@ -12,9 +12,10 @@
 //
 // While it loads, the writer connection runs with a larger page cache and WAL checkpoint interval
 // and without a sync per commit (synchronous=NORMAL; OFF when the database was empty, which a
-// power failure during the load may leave unusable); flush() restores the connection's settings
-// and ends with a WAL checkpoint that syncs the database file, so what flush() reports as written
-// is durable.
+// power failure during the load may leave unusable). A helper thread copies committed WAL frames
+// into the database file meanwhile (sql::WalCheckpointer). flush() restores the connection's
+// settings, ends with a WAL checkpoint and syncs the database file, so what flush() reports as
+// written is durable.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,7 @@ struct ImportStats {
   // the writer is the bottleneck when its time is close to the wall-clock time).
   double writer_cpu_seconds = 0;
   double worker_cpu_seconds = 0;
+  double checkpoint_cpu_seconds = 0;  // the thread copying the WAL into the database (sql::WalCheckpointer)
 };
 
 struct ImportOptions {

@@ -318,6 +318,7 @@ int run(const GlobalOptions& global, const ImportOptions& o) {
     if (!o.to_server) {
       out["writer_cpu_seconds"] = st.writer_cpu_seconds;
       out["worker_cpu_seconds"] = st.worker_cpu_seconds;
+      out["checkpoint_cpu_seconds"] = st.checkpoint_cpu_seconds;
     }
     std::cout << out.dump() << "\n";
   } else {

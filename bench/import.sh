@@ -160,7 +160,7 @@ read -r cpu_user cpu_sys max_rss <"$WORK/import.time"
 import_rate=$(rate "$created" "$wall")
 say "import:     $created resources in $wall s wall (CPU: ${cpu_user} s user + ${cpu_sys} s system, max RSS $((max_rss / 1024)) MiB): $import_rate resources/s"
 say "            fhirctl's own figure: $(json_field resources_per_second <"$WORK/import.json") resources/s; data dir $(du -sh "$dd" | cut -f1)"
-say "            CPU of the writer thread $(printf '%.1f' "$(json_field writer_cpu_seconds <"$WORK/import.json")") s, of the worker threads $(printf '%.1f' "$(json_field worker_cpu_seconds <"$WORK/import.json")") s"
+say "            CPU of the writer thread $(printf '%.1f' "$(json_field writer_cpu_seconds <"$WORK/import.json")") s, of the worker threads $(printf '%.1f' "$(json_field worker_cpu_seconds <"$WORK/import.json")") s, of the WAL checkpoint thread $(printf '%.1f' "$(json_field checkpoint_cpu_seconds <"$WORK/import.json")") s"
 say "            load average before $load_before, after $load_after"
 say "command:    fhirctl --json --data-dir $dd import ${flags[*]:+${flags[*]} }$data"
 [[ $KEEP_DATA == 1 ]] || rm -rf "$dd"

@@ -1,15 +1,11 @@
 #include "sql/wal_checkpointer.hpp"
 
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,13 +22,17 @@ struct WalCheckpointer::Impl {
   std::thread thread;
 
   ~Impl() {
+    halt();
+    sqlite3_close_v2(db);
+  }
+
+  void halt() {
     {
       std::lock_guard lock(mu);
       stop = true;
     }
     cv.notify_one();
     if (thread.joinable()) thread.join();
-    sqlite3_close_v2(db);
   }
 
   void run() {
@@ -88,14 +88,18 @@ void WalCheckpointer::poke() {
 
 double WalCheckpointer::cpu_seconds() const { return impl_->cpu.load(); }
 
-base::Status sync_file(const std::filesystem::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return base::internal_error("cannot open " + file.string() + " to sync it: " + std::strerror(errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return base::internal_error("cannot sync " + file.string() + ": " + std::strerror(err));
+void WalCheckpointer::stop() { impl_->halt(); }
+
+base::Status WalCheckpointer::sync() {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(impl_->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+      file->pMethods == nullptr) {
+    return base::internal_error("cannot reach the database file to sync it");
+  }
+  const int rc = file->pMethods->xSync(file, SQLITE_SYNC_FULL);
+  if (rc != SQLITE_OK) return base::internal_error(std::string("cannot sync the database file: ") + sqlite3_errstr(rc));
   return {};
 }
+
 
 }  // namespace sql

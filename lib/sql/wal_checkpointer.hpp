@@ -24,6 +24,13 @@ class WalCheckpointer {
 
   // The writer committed: copy what is new. (Without a poke it also looks every 100 ms.)
   void poke();
+  // Stops the thread once the copy in progress ends; the connection stays open for sync().
+  void stop();
+  // Flushes the database file to stable storage (fsync through SQLite's own file handle: a
+  // separate open and close of the file would drop this process's SQLite locks on it). For the
+  // end of a load whose copies were not synced: a final checkpoint that finds nothing left to
+  // copy syncs nothing. Errors: internal.
+  base::Status sync();
   // CPU time of the thread so far, in seconds.
   double cpu_seconds() const;
 
@@ -32,8 +39,5 @@ class WalCheckpointer {
   explicit WalCheckpointer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// Flushes the file's written data to stable storage (fsync). Errors: internal.
-base::Status sync_file(const std::filesystem::path& file);
 
 }  // namespace sql

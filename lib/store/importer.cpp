@@ -386,11 +386,15 @@ struct Importer::Impl {
   base::Status end_bulk() {
     bulk = false;
     if (checkpointer) {
-      const double cpu = checkpointer->cpu_seconds();
-      checkpointer.reset();
+      checkpointer->stop();
       std::lock_guard lock(mu);
-      stats.checkpoint_cpu_seconds += cpu;
+      stats.checkpoint_cpu_seconds += checkpointer->cpu_seconds();
     }
+    // Whatever happens below, the helper's connection closes at the end.
+    struct Close {
+      std::unique_ptr<sql::WalCheckpointer>& c;
+      ~Close() { c.reset(); }
+    } close{checkpointer};
     FHIR_TRY(auto conn, store.database().writer());
     FHIR_CHECK(conn->exec("PRAGMA synchronous=" + std::to_string(saved.synchronous) +
                           "; PRAGMA cache_size=" + std::to_string(saved.cache_size) +
@@ -404,7 +408,7 @@ struct Importer::Impl {
     }
     // A checkpoint that finds nothing left to copy syncs nothing, and the copies made while
     // loading into an empty database were not synced: sync the file itself.
-    if (!db_file.empty()) FHIR_CHECK(sql::sync_file(db_file));
+    if (checkpointer) FHIR_CHECK(checkpointer->sync());
     return {};
   }
 

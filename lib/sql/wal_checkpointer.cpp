@@ -101,5 +101,4 @@ base::Status WalCheckpointer::sync() {
   return {};
 }
 
-
 }  // namespace sql

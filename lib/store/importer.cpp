@@ -368,6 +368,7 @@ struct Importer::Impl {
     FHIR_CHECK(conn->exec("PRAGMA foreign_keys=OFF"));
     FHIR_CHECK(conn->exec(empty ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL"));
     bulk = true;
+    std::string db_file;
     {
       sql::Query q(*conn, "SELECT file FROM pragma_database_list WHERE name = 'main'");
       FHIR_TRY(bool row, q.step());
@@ -380,9 +381,10 @@ struct Importer::Impl {
     return {};
   }
 
-  // Makes everything written durable and restores the connection's settings: with synchronous
-  // back to its setting (FULL), a WAL checkpoint syncs the log, copies it into the database file
-  // and syncs that file, which also flushes the pages earlier checkpoints wrote unsynced.
+  // Makes everything written durable and restores the connection's settings: stops the
+  // checkpoint helper, copies what is left of the WAL into the database file with synchronous
+  // back to its setting, then syncs that file (which also flushes the pages earlier checkpoints
+  // wrote unsynced).
   base::Status end_bulk() {
     bulk = false;
     if (checkpointer) {
@@ -435,7 +437,6 @@ struct Importer::Impl {
 
   bool bulk = false;  // writer thread (or the caller once the writer is idle in flush)
   Saved saved;
-  std::string db_file;                                // the database's file, when it has one
   std::unique_ptr<sql::WalCheckpointer> checkpointer;  // while bulk
 
   std::vector<std::thread> workers;

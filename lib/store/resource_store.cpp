@@ -121,9 +121,9 @@ base::Result<WriteResult> WriteTx::put_version(std::string_view type, std::strin
   }
   {
     sql::Query q(conn_,
-                 "INSERT INTO resource_history (rid, type, id, version, last_updated, method, json) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    q.bind_all(rid, type, id, out.resource.version, now_us_, method).bind_null();  // see kHistoryJson
+                 "INSERT INTO resource_history (rid, type, id, version, last_updated, method) "
+                 "VALUES (?, ?, ?, ?, ?, ?)");  // no json: see kHistoryJson
+    q.bind_all(rid, type, id, out.resource.version, now_us_, method);
     FHIR_CHECK(q.run());
   }
   for (WriteHook* hook : hooks_) FHIR_CHECK(hook->on_write(conn_, rid, out.resource, is_delete ? nullptr : &stamped));
@@ -237,11 +237,11 @@ base::Result<bool> WriteTx::put_prepared(PreparedResource& p) {
 base::Status WriteTx::flush_history() {
   if (history_.empty()) return {};
   static const sql::MultiInsert kInsert(
-      "INSERT OR FAIL INTO resource_history (rid, type, id, version, last_updated, method, json)", 7);
+      "INSERT OR FAIL INTO resource_history (rid, type, id, version, last_updated, method)", 6);  // no json: see kHistoryJson
   FHIR_CHECK(kInsert.run(conn_, history_, [](sql::Query& q, const PendingHistory& h) {
     // The values stay put until history_ is cleared after the inserts: bound without a copy.
     q.bind(h.rid).bind_static(h.source->type).bind_static(h.source->id).bind_all(h.version, h.last_updated_us);
-    q.bind(h.method).bind_null();  // the current version's json: see kHistoryJson
+    q.bind(h.method);
   }));
   history_.clear();
   return {};
